@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// RingBot: a support chat bot. The pure core (`RingBotCore`) holds the knowledge model,
+/// text normalisation, the intent matcher and the dialogue; every other target is an
+/// adapter at the edge (YAML loading, libcurl, Matrix, the terminal) or the thin
+/// `ringbot` executable that wires them together.
+let package = Package(
+    name: "RingBot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ringbot", targets: ["ringbot"]),
+        .library(name: "RingBotCore", targets: ["RingBotCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure core: no I/O, no clocks it is not given.
+        .target(name: "RingBotCore"),
+        // YAML -> knowledge model, with FILE:LINE errors.
+        .target(name: "RingBotKnowledge", dependencies: [
+            "RingBotCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // libcurl, as a system library with a tiny C shim for the variadic calls.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // The only importer of CCurl: a small HTTP client on dedicated threads.
+        .target(name: "RingBotHTTP", dependencies: [
+            "CCurl",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Chat-platform-neutral runtime: turns incoming messages into replies.
+        .target(name: "RingBotRuntime", dependencies: [
+            "RingBotCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The Matrix connector and its SQLite state store.
+        .target(name: "RingBotMatrix", dependencies: [
+            "RingBotCore",
+            "RingBotRuntime",
+            "RingBotHTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The local chat: terminal I/O, sanitising and colour.
+        .target(name: "RingBotTerminal", dependencies: ["RingBotCore"]),
+        // The executable: argument parsing and wiring only.
+        .executableTarget(name: "ringbot", dependencies: [
+            "RingBotCore",
+            "RingBotKnowledge",
+            "RingBotRuntime",
+            "RingBotMatrix",
+            "RingBotTerminal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `make bench`: latency, start-up and memory figures.
+        .executableTarget(name: "ringbot-bench", dependencies: [
+            "RingBotCore",
+            "RingBotKnowledge",
+        ]),
+        .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge"]),
+        .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "RingBotHTTPTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        .testTarget(name: "RingBotCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

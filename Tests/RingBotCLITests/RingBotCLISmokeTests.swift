@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct RingBotCLISmoke {
+    @Test func packageBuilds() { #expect(Bool(true)) }
+}

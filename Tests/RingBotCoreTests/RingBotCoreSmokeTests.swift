@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct RingBotCoreSmoke {
+    @Test func packageBuilds() { #expect(Bool(true)) }
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct RingBotHTTPSmoke {
+    @Test func packageBuilds() { #expect(Bool(true)) }
+}

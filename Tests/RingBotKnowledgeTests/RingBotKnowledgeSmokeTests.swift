@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct RingBotKnowledgeSmoke {
+    @Test func packageBuilds() { #expect(Bool(true)) }
+}

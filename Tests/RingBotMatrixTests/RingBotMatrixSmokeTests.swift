@@ -1,0 +1,5 @@
+import Testing
+
+@Suite struct RingBotMatrixSmoke {
+    @Test func packageBuilds() { #expect(Bool(true)) }
+}
