@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct RingBotMatrixSmoke {
-    @Test func packageBuilds() { #expect(Bool(true)) }
-}
