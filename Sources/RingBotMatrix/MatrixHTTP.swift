@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import RingBotHTTP
+
+/// Sends Client-Server API requests and keeps retrying until the server gives a
+/// real answer:
+/// - 429 / `M_LIMIT_EXCEEDED`: waits `retry_after_ms` (or `Retry-After`), then
+///   sends the very same request again;
+/// - transport failures and 5xx: exponential back-off with jitter, capped (see
+///   ``BackoffPolicy``), logged once per change of state by a ``ConnectionMonitor``;
+/// - any other status: throws ``MatrixError``.
+///
+/// Every wait is a cancellable `Task.sleep` (injected for tests), so a cancelled
+/// task stops retrying at once. The access token travels only in the
+/// `Authorization` header and is never logged.
+public struct MatrixHTTP: Sendable {
+    public let baseURL: String
+    let transport: any HTTPTransport
+    let policy: BackoffPolicy
+    let monitor: ConnectionMonitor
+    let logger: Logger
+    let sleep: @Sendable (Duration) async throws -> Void
+    let random: @Sendable () -> Double
+
+    public init(baseURL: String, transport: any HTTPTransport, logger: Logger,
+                policy: BackoffPolicy = BackoffPolicy(),
+                monitor: ConnectionMonitor? = nil,
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.transport = transport
+        self.policy = policy
+        self.monitor = monitor ?? ConnectionMonitor(logger: logger)
+        self.logger = logger
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// Sends a request and returns the JSON body of the 2xx answer.
+    /// - Parameters:
+    ///   - path: the already-encoded path, e.g. `/_matrix/client/v3/sync` (build it with ``MatrixPath``).
+    ///   - query: unencoded name/value pairs.
+    ///   - purpose: what the request is for, used in errors and logs.
+    public func send(_ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [],
+                     body: JSONValue? = nil, accessToken: String? = nil,
+                     timeout: Duration = .seconds(30), purpose: String) async throws -> JSONValue {
+        var url = baseURL + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\(MatrixPath.encode($0.0))=\(MatrixPath.encode($0.1))" }.joined(separator: "&")
+        }
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        if let accessToken { headers.append(("Authorization", "Bearer \(accessToken)")) }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body?.encoded(),
+                                  connectTimeout: .seconds(10), timeout: timeout)
+        var failures = 0
+        while true {
+            try Task.checkCancellation()
+            let response: HTTPResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as CancellationError {
+                throw error
+            } catch {
+                try Task.checkCancellation()
+                monitor.failed(reason: "\(error)")
+                try await sleep(policy.delay(attempt: failures, random: random))
+                failures += 1
+                continue
+            }
+            if response.status >= 500 {
+                monitor.failed(reason: "HTTP \(response.status) from the server")
+                try await sleep(policy.delay(attempt: failures, random: random))
+                failures += 1
+                continue
+            }
+            monitor.succeeded()
+            failures = 0
+            let json = try? JSONValue.parse(response.body)
+            if response.status == 429 || json?["errcode"]?.stringValue == "M_LIMIT_EXCEEDED" {
+                let wait = Self.rateLimitWait(json: json, response: response)
+                logger.info("rate limited by the server, waiting", metadata: [
+                    "purpose": "\(purpose)", "wait_ms": "\(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)",
+                ])
+                try await sleep(wait)
+                continue
+            }
+            if (200..<300).contains(response.status) {
+                guard let json else {
+                    throw MatrixError(status: response.status, errcode: nil,
+                                      message: "the answer was not JSON", purpose: purpose)
+                }
+                return json
+            }
+            throw MatrixError(status: response.status, errcode: json?["errcode"]?.stringValue,
+                              message: json?["error"]?.stringValue ?? "", purpose: purpose)
+        }
+    }
+
+    /// How long a 429 asks us to wait: the body's `retry_after_ms`, else `Retry-After`, else one second.
+    static func rateLimitWait(json: JSONValue?, response: HTTPResponse) -> Duration {
+        if let milliseconds = json?["retry_after_ms"]?.intValue, milliseconds >= 0 {
+            return .milliseconds(milliseconds)
+        }
+        return response.retryAfter ?? .seconds(1)
+    }
+}
+
+/// Percent-encoding for path segments and query parts: everything but RFC 3986
+/// unreserved characters is encoded, so `!room:server` becomes `%21room%3Aserver`.
+public enum MatrixPath {
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    public static func encode(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: unreserved) ?? segment
+    }
+
+    /// `/_matrix/client/v3/` followed by the segments, each encoded.
+    public static func client(_ segments: String...) -> String {
+        "/_matrix/client/v3/" + segments.map(encode).joined(separator: "/")
+    }
+}

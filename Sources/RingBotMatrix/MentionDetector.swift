@@ -1,0 +1,94 @@
+import Foundation
+
+/// Finds whether a group-room message is addressed to the bot, and removes the
+/// address so the matcher sees only the question.
+///
+/// A message is addressed to the bot when `m.mentions.user_ids` lists it, when
+/// the formatted body links to it (a "pill"), when the text names its user id,
+/// display name or localpart as a whole word (optionally with a leading `@`),
+/// or when it starts with the command prefix (e.g. `!ringbot`).
+public struct MentionDetector: Sendable {
+    public var userID: String
+    public var displayName: String?
+    public var prefix: String
+
+    public init(userID: String, displayName: String?, prefix: String) {
+        self.userID = userID
+        self.displayName = displayName
+        self.prefix = prefix
+    }
+
+    /// The bot's localpart (`ringbot` for `@ringbot:example.org`).
+    public var localpart: String {
+        let withoutSigil = userID.hasPrefix("@") ? String(userID.dropFirst()) : userID
+        return String(withoutSigil.split(separator: ":", maxSplits: 1).first ?? Substring(withoutSigil))
+    }
+
+    /// The cleaned text if the message is addressed to the bot, else `nil`.
+    public func addressedText(body: String, formattedBody: String?, mentionedUserIDs: [String]) -> String? {
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !prefix.isEmpty, let rest = Self.dropPrefix(prefix, from: trimmed) {
+            return rest
+        }
+        let explicit = mentionedUserIDs.contains(userID)
+            || (formattedBody.map(ReplyFallback.stripHTML)?.contains(Self.pillTarget(userID)) ?? false)
+        var names = [userID]
+        if let displayName, !displayName.trimmingCharacters(in: .whitespaces).isEmpty { names.append(displayName) }
+        names.append(localpart)
+        for name in names {
+            if let range = Self.wordRange(of: name, in: trimmed) {
+                return Self.remove(range, from: trimmed)
+            }
+        }
+        return explicit ? trimmed : nil
+    }
+
+    /// `text` without `prefix` when it starts with it as a whole word.
+    static func dropPrefix(_ prefix: String, from text: String) -> String? {
+        guard let range = text.range(of: prefix, options: [.caseInsensitive, .anchored]) else { return nil }
+        if range.upperBound < text.endIndex, isWordCharacter(text[range.upperBound]) { return nil }
+        return clean(String(text[range.upperBound...]))
+    }
+
+    static func pillTarget(_ userID: String) -> String {
+        "matrix.to/#/" + userID
+    }
+
+    /// The first case-insensitive whole-word occurrence of `name` (with an optional leading `@`).
+    static func wordRange(of name: String, in text: String) -> Range<String.Index>? {
+        var searchStart = text.startIndex
+        while let found = text.range(of: name, options: .caseInsensitive, range: searchStart..<text.endIndex) {
+            let beforeOK = found.lowerBound == text.startIndex || !isWordCharacter(text[text.index(before: found.lowerBound)])
+            let afterOK = found.upperBound == text.endIndex || !isWordCharacter(text[found.upperBound])
+            if beforeOK && afterOK {
+                var lower = found.lowerBound
+                if lower > text.startIndex, text[text.index(before: lower)] == "@" { lower = text.index(before: lower) }
+                return lower..<found.upperBound
+            }
+            searchStart = found.upperBound
+        }
+        return nil
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_"
+    }
+
+    /// Removes the address and the punctuation that tied it to the sentence ("RingBot: ...", "..., ringbot?").
+    static func remove(_ range: Range<String.Index>, from text: String) -> String {
+        var before = String(text[..<range.lowerBound])
+        var after = String(text[range.upperBound...])
+        while let first = after.first, first == ":" || first == "," { after.removeFirst() }
+        if before.trimmingCharacters(in: .whitespaces).isEmpty { before = "" }
+        while let last = before.last, last == " " || last == "," { before.removeLast() }
+        if after.first.map({ !$0.isWhitespace && !$0.isPunctuation }) ?? false, !before.isEmpty { before += " " }
+        return clean(before + after)
+    }
+
+    private static func clean(_ text: String) -> String {
+        var out = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        while let first = out.first, first == ":" || first == "," { out.removeFirst() }
+        return out.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
