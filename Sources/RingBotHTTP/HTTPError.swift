@@ -72,7 +72,7 @@ public struct HTTPError: Error, Sendable, Equatable, Hashable, CustomStringConve
             advice = "Check the server address, that the server is running, and the network or DNS."
         case .timedOut:
             what = "\(subject) timed out"
-            advice = "The server or network is slow or unreachable; it will be retried, or raise the timeout."
+            advice = "The server or network is slow or unreachable; retry later, or raise the timeout if the server needs longer."
         case .tls:
             what = "\(subject) failed the TLS handshake"
             advice = "Check that the server has a valid certificate for its host name, or configure the CA file that signed it."

@@ -32,8 +32,12 @@ final class ResponseAccumulator {
     /// Takes one raw header line (with its CRLF). A status line starts a new response,
     /// e.g. after `100 Continue`, so earlier headers are dropped.
     func appendHeaderLine(_ raw: UnsafeRawBufferPointer) {
-        var line = String(decoding: raw, as: UTF8.self)
-        while let last = line.last, last == "\r" || last == "\n" { line.removeLast() }
+        // Trim the line ending on bytes: as Characters, "\r\n" is a single grapheme.
+        var end = raw.endIndex
+        while end > raw.startIndex, raw[end - 1] == UInt8(ascii: "\r") || raw[end - 1] == UInt8(ascii: "\n") {
+            end -= 1
+        }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headers = [:]
             lastHeaderName = nil
