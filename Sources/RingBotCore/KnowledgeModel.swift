@@ -83,6 +83,8 @@ public struct Intent: Sendable, Hashable, Identifiable {
     public var examples: [Example]
     public var phrases: [KeyPhrase]
     public var related: [String]
+    /// Where each entry of ``related`` was written (same order), for error messages.
+    public var relatedLocations: [SourceLocation] = []
     public var location: SourceLocation
 
     public init(id: String, title: String, role: IntentRole = .topic, pack: String? = nil,
