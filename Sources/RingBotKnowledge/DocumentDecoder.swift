@@ -78,6 +78,7 @@ enum DocumentDecoder {
             platforms.finish()
         }
         lexicon.stopwords = map.strings("stopwords").map(\.text)
+        lexicon.anchors = map.strings("anchors").map(\.text)
         if let node = map.value("cues"), !MappingReader.isNull(node),
            var cues = MappingReader(node, sink: sink, what: "`cues`") {
             for cue in DialogueCue.allCases {
