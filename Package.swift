@@ -70,7 +70,10 @@ let package = Package(
         .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge"]),
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "RingBotHTTPTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotHTTPTests", dependencies: [
+            "RingBotHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
     ],

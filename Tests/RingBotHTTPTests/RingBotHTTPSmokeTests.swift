@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct RingBotHTTPSmoke {
-    @Test func packageBuilds() { #expect(Bool(true)) }
-}
