@@ -10,15 +10,20 @@ public struct Assistant: Sendable {
     let dialogue: Dialogue
 
     /// Builds the matcher from `knowledge`. Fast (a few milliseconds).
-    public init(knowledge: KnowledgeBase) {
+    public init(knowledge: KnowledgeBase, tuning: MatcherTuning = MatcherTuning()) {
         self.knowledge = knowledge
-        self.matcher = IntentMatcher(knowledge: knowledge)
+        self.matcher = IntentMatcher(knowledge: knowledge, tuning: tuning)
         self.dialogue = Dialogue(knowledge: knowledge, matcher: matcher)
     }
 
     /// Classifies one message with no dialogue context.
     public func classify(_ text: String) -> Classification {
         matcher.classify(text)
+    }
+
+    /// The analyser's view of `text` (terms, platform, cues), for explaining a match.
+    public func analyze(_ text: String) -> MessageAnalysis {
+        matcher.analyzer.analyze(text)
     }
 
     /// Answers the next user turn of a conversation, updating `state`.

@@ -83,6 +83,8 @@ public struct Intent: Sendable, Hashable, Identifiable {
     public var examples: [Example]
     public var phrases: [KeyPhrase]
     public var related: [String]
+    /// Where each entry of ``related`` was written (same order), for error messages.
+    public var relatedLocations: [SourceLocation] = []
     public var location: SourceLocation
 
     public init(id: String, title: String, role: IntentRole = .topic, pack: String? = nil,
@@ -150,9 +152,14 @@ public struct Lexicon: Sendable, Hashable {
     public var platformTerms: [Platform: [String]]
     public var stopwords: [String]
     public var cues: [DialogueCue: [String]]
+    /// Concept names or words that place a message inside a pack's domain
+    /// (e.g. `whatsapp`, `ringing`). A message with none of them is marked, and
+    /// the matcher learns from the examples how much that matters for each intent.
+    public var anchors: [String]
 
     public init(concepts: [Concept] = [], platformTerms: [Platform: [String]] = [:],
-                stopwords: [String] = [], cues: [DialogueCue: [String]] = [:]) {
+                stopwords: [String] = [], cues: [DialogueCue: [String]] = [:], anchors: [String] = []) {
+        self.anchors = anchors
         self.concepts = concepts
         self.platformTerms = platformTerms
         self.stopwords = stopwords
@@ -165,6 +172,7 @@ public struct Lexicon: Sendable, Hashable {
         for (platform, terms) in other.platformTerms { platformTerms[platform, default: []] += terms }
         stopwords += other.stopwords
         for (cue, phrases) in other.cues { cues[cue, default: []] += phrases }
+        anchors += other.anchors
     }
 }
 

@@ -1,10 +1,83 @@
 import RingBotCore
+import Yams
 
-/// Loads a folder of knowledge YAML files into a ``KnowledgeBase``. (Being written.)
+/// Loads a folder of knowledge YAML files into a ``KnowledgeBase``.
 public enum KnowledgeLoader {
     /// Loads and validates every `*.yaml` below `directory`.
     /// - Throws: ``KnowledgeError`` listing every problem as `FILE:LINE: message`.
     public static func load(directory: String) throws(KnowledgeError) -> KnowledgeBase {
-        KnowledgeBase(settings: KnowledgeSettings(), packs: [], lexicon: Lexicon(), intents: [])
+        var problems: [KnowledgeProblem] = []
+        let knowledge = parse(directory: directory, problems: &problems)
+        if problems.isEmpty { problems = KnowledgeValidator.structuralProblems(knowledge) }
+        guard problems.isEmpty else { throw KnowledgeError(problems: problems) }
+        return knowledge
+    }
+
+    /// Every problem `kb check` reports: parse and structure problems, and, when the
+    /// knowledge is usable, examples the matcher assigns to another intent.
+    public static func check(directory: String) -> [KnowledgeProblem] {
+        do {
+            let knowledge = try load(directory: directory)
+            return KnowledgeValidator.misassignedExamples(Assistant(knowledge: knowledge))
+        } catch {
+            return error.problems
+        }
+    }
+
+    static func parse(directory: String, problems: inout [KnowledgeProblem]) -> KnowledgeBase {
+        var settings: (KnowledgeSettings, SourceLocation)?
+        var packs: [(pack: KnowledgePack, folder: String)] = []
+        var lexicon = Lexicon()
+        var intents: [(intent: Intent, file: String)] = []
+
+        for file in KnowledgeFiles.read(directory: directory, problems: &problems) {
+            let sink = ProblemSink(file: file.path)
+            defer { problems += sink.problems }
+            let root: Node
+            do {
+                guard let node = try Yams.compose(yaml: file.text) else {
+                    sink.report(nil, "file is empty; start it with a `kind:` line")
+                    continue
+                }
+                root = node
+            } catch {
+                problems.append(YAMLErrorMapper.problem(error, file: file.path))
+                continue
+            }
+            switch DocumentDecoder.decode(root, sink: sink) {
+            case .settings(let value, let location)?:
+                if let first = settings {
+                    sink.report(root, "a second `kind: settings` file; settings are already defined at \(first.1)")
+                } else {
+                    settings = (value, location)
+                }
+            case .pack(let pack)?:
+                packs.append((pack, folder(of: file.path)))
+            case .lexicon(let value)?:
+                lexicon.merge(value)
+            case .intent(let intent)?:
+                intents.append((intent, file.path))
+            case nil:
+                break
+            }
+        }
+        if settings == nil && problems.isEmpty {
+            problems.append(KnowledgeProblem(SourceLocation(file: directory, line: 0),
+                "no `kind: settings` file; add one (bot_name, contact, thresholds)"))
+        }
+        // An intent belongs to the pack whose folder holds it most closely.
+        let resolved = intents.map { entry -> Intent in
+            var intent = entry.intent
+            intent.pack = packs.filter { entry.file.hasPrefix($0.folder + "/") }
+                .max { $0.folder.count < $1.folder.count }?.pack.id
+            return intent
+        }
+        return KnowledgeBase(settings: settings?.0 ?? KnowledgeSettings(), packs: packs.map(\.pack),
+                             lexicon: lexicon, intents: resolved)
+    }
+
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
     }
 }

@@ -1,8 +1,62 @@
 import ArgumentParser
+import Foundation
+import RingBotCore
 
-/// `ringbot eval`. (Being written.)
+/// `ringbot eval FILE.tsv`: scores the classifier on labelled data.
 struct EvalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval")
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score the classifier on a labelled TSV file (text, intent, platform)."
+    )
+
     @OptionGroup var knowledgeOptions: KnowledgeOptions
-    func run() async throws {}
+
+    @Argument(help: "A labelled file: header `text<TAB>intent<TAB>platform`, one utterance a line.")
+    var file: String
+
+    @Option(name: .long, help: "Exit 1 if accuracy is below this (0...1).")
+    var minAccuracy: Double?
+
+    @Flag(name: .long, help: "List every misclassified line.")
+    var verbose = false
+
+    func validate() throws {
+        if let minAccuracy, !(0...1).contains(minAccuracy) {
+            throw ValidationError("--min-accuracy must be between 0 and 1, e.g. 0.97")
+        }
+    }
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Stderr.write("\(file):0: cannot read the file; check the path")
+            throw ExitCode(2)
+        }
+        let parsed = LabelledDataParser.parse(String(decoding: data, as: UTF8.self), file: file)
+        if !parsed.problems.isEmpty {
+            Stderr.write(parsed.problems.map(\.description).joined(separator: "\n"))
+            throw ExitCode(2)
+        }
+        let assistant = try knowledgeOptions.loadAssistant()
+        let known = Set(assistant.knowledge.intents.map(\.id))
+        let unknown = parsed.items.filter { !known.contains($0.intent) }
+        if let first = unknown.first {
+            Stderr.write("\(file):\(first.line): unknown intent `\(first.intent)`; the knowledge defines: "
+                + known.sorted().joined(separator: ", "))
+            throw ExitCode(2)
+        }
+        let predictions = parsed.items.map { assistant.classify($0.text) }
+        let fallback = assistant.knowledge.intent(role: .fallback)?.id ?? "out_of_scope"
+        let report = EvaluationReport(data: parsed.items, predictions: predictions, outOfScopeID: fallback)
+        print(EvalReportFormatter.format(report))
+        if verbose {
+            print("\nMisclassified:")
+            for (item, prediction) in zip(parsed.items, predictions) where item.intent != prediction.intent {
+                print("  line \(item.line): \(item.intent) -> \(prediction.intent) (\(Decimal2(prediction.confidence))): \(item.text)")
+            }
+        }
+        if let minAccuracy, report.accuracy < minAccuracy {
+            Stderr.write("accuracy \(Decimal2(report.accuracy)) is below --min-accuracy \(minAccuracy)")
+            throw ExitCode(1)
+        }
+    }
 }

@@ -30,7 +30,14 @@ struct KnowledgeOptions: ParsableArguments {
 
     /// Loads the knowledge and builds the assistant.
     func loadAssistant() throws -> Assistant {
-        Assistant(knowledge: try loadKnowledge())
+        var tuning = MatcherTuning()
+        if let text = ProcessInfo.processInfo.environment["RINGBOT_TUNING"] {
+            do { tuning = try MatcherTuning(parsing: text) } catch {
+                Stderr.write("RINGBOT_TUNING: \(error)")
+                throw ExitCode(2)
+            }
+        }
+        return Assistant(knowledge: try loadKnowledge(), tuning: tuning)
     }
 }
 

@@ -1,0 +1,41 @@
+/// The matcher's hyper-parameters. The defaults are the values measured best with
+/// `ringbot eval`; they are exposed for experiments, not for everyday use.
+public struct MatcherTuning: Sendable, Equatable {
+    /// How much a key phrase of weight 1 adds to its intent's score when found.
+    public var phraseBonus = 0.2
+    /// How much each key phrase counts as a training sample (an example counts 1).
+    public var phraseSampleWeight = 0.5
+    /// Softmax temperature: above 1 softens the confidence, below 1 sharpens it.
+    public var temperature = 1.0
+    public var epochs = 40
+    public var learningRate = 0.5
+    /// L2 regularisation: larger values keep weights small and confidence humble.
+    public var l2 = 1e-3
+
+    public init() {}
+
+    /// Parses `name=value,...` (names as the properties); unknown names are reported.
+    public init(parsing text: String) throws(TuningError) {
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: " ") }
+            guard pair.count == 2, let value = Double(pair[1]) else { throw TuningError(text: String(part)) }
+            switch pair[0] {
+            case "phraseBonus": phraseBonus = value
+            case "phraseSampleWeight": phraseSampleWeight = value
+            case "temperature": temperature = value
+            case "epochs": epochs = Int(value)
+            case "learningRate": learningRate = value
+            case "l2": l2 = value
+            default: throw TuningError(text: String(part))
+            }
+        }
+    }
+}
+
+/// A bad `name=value` in a tuning string.
+public struct TuningError: Error, CustomStringConvertible {
+    public var text: String
+    public var description: String {
+        "bad tuning setting `\(text)`; use name=number with names phraseBonus, phraseSampleWeight, temperature, epochs, learningRate, l2"
+    }
+}

@@ -1,0 +1,19 @@
+/// What the analyser found in one message.
+public struct MessageAnalysis: Sendable, Equatable {
+    /// Normalised words, typo-corrected, before stemming.
+    public var words: [String]
+    /// Content terms for matching: stems and `#concept` tokens, stop words and
+    /// platform words removed, negated terms prefixed with `!`.
+    public var terms: [String]
+    /// The platform named in the message, if any (the first one named).
+    public var platform: Platform?
+    /// Dialogue cues found (a fix did or did not help).
+    public var cues: Set<DialogueCue>
+
+    public init(words: [String], terms: [String], platform: Platform?, cues: Set<DialogueCue>) {
+        self.words = words
+        self.terms = terms
+        self.platform = platform
+        self.cues = cues
+    }
+}

@@ -1,0 +1,31 @@
+import RingBotCore
+import Yams
+
+/// Turns a Yams parse error into a `FILE:LINE: message` problem with a plain explanation.
+enum YAMLErrorMapper {
+    static func problem(_ error: any Error, file: String) -> KnowledgeProblem {
+        guard let yamlError = error as? YamlError else {
+            return KnowledgeProblem(SourceLocation(file: file, line: 1), "cannot parse YAML: \(error)")
+        }
+        switch yamlError {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "YAML syntax error: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+            if problem.contains("mapping values are not allowed") {
+                message += "; quote text that contains `: `"
+            } else if problem.contains("found character that cannot start any token") {
+                message += "; quote text that starts with a special character, and indent with spaces, not tabs"
+            }
+            return KnowledgeProblem(SourceLocation(file: file, line: mark.line), message)
+        case .reader(let problem, _, _, let yaml):
+            return KnowledgeProblem(SourceLocation(file: file, line: 1), "cannot read YAML: \(problem)" + (yaml.isEmpty ? "" : ""))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return KnowledgeProblem(SourceLocation(file: file, line: context.mark.line),
+                "duplicate key " + duplicates.map { "`\($0)`" }.joined(separator: ", ") + " in one mapping; keep one")
+        default:
+            return KnowledgeProblem(SourceLocation(file: file, line: 1), "cannot parse YAML: \(yamlError)")
+        }
+    }
+}
