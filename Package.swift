@@ -49,6 +49,7 @@ let package = Package(
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // The local chat: terminal I/O, sanitising and colour.
         .target(name: "RingBotTerminal", dependencies: ["RingBotCore"]),
@@ -76,6 +77,8 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
+        // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
+        .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,8 @@ struct RingBotCommand: AsyncParsableCommand {
             ClassifyCommand.self,
             EvalCommand.self,
             KBCommand.self,
+            MatrixCommand.self,
+            ReportCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
