@@ -188,7 +188,10 @@ public actor MatrixBot {
                 try await noteEncrypted(room.roomID)
                 continue
             }
-            if room.timelineLimited && answering {
+            let justJoined = room.timeline.contains {
+                $0.type == "m.room.member" && $0.stateKey == userID && $0.content["membership"]?.stringValue == "join"
+            }
+            if room.timelineLimited && answering && !justJoined {
                 logger.warning("some messages of a busy room were skipped by the server (timeline limited)",
                                metadata: ["room": "\(room.roomID)"])
             }
