@@ -73,6 +73,9 @@ public actor MatrixBot {
             try await handle(batch, answering: false)
             try store.saveSyncPosition(batch.nextBatch)
             since = batch.nextBatch
+            // Later batches hold only events after this position, so no time filter is needed
+            // (one would drop real questions when the bot's clock runs ahead of the server's).
+            interpreter.notBefore = nil
         }
         logger.info("listening", metadata: ["user": "\(userID)"])
         while !stop.isRequested {
@@ -93,7 +96,6 @@ public actor MatrixBot {
             guard complete else { break }
             try store.saveSyncPosition(batch.nextBatch)
             since = batch.nextBatch
-            interpreter.notBefore = nil
         }
         try store.pruneHandledEvents(before: clock().addingTimeInterval(-30 * 24 * 3600))
         logger.info("stopped; state saved")
@@ -104,8 +106,13 @@ public actor MatrixBot {
     private func authenticate() async throws {
         if let token = configuration.accessToken {
             client.setAccessToken(token)
-            try await adoptSession(saving: nil)
-            return
+            do {
+                try await adoptSession(saving: nil)
+                return
+            } catch let error as MatrixError where error.isUnknownToken {
+                guard configuration.password != nil else { throw MatrixBotError.tokenRejectedNoPassword }
+                logger.warning("the given access token was rejected; logging in with the password")
+            }
         }
         if let stored = try store.session(), stored.homeserver == client.http.baseURL,
            stored.userID == configuration.userID {

@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import Testing
+import RingBotHTTP
+import RingBotRuntime
+@testable import RingBotMatrix
+
+/// A scripted homeserver: answers by path, serves the given sync answers in order
+/// and, when they run out, asks the bot to stop and waits to be cancelled.
+final class FakeHomeserver: @unchecked Sendable {
+    // @unchecked: the mutable fields are only accessed while holding `lock`.
+    private let lock = NSLock()
+    private var syncs: [JSONValue]
+    private var sent: [(url: String, content: JSONValue)] = []
+    private var tokenValid = true
+    private var logins = 0
+    var bot: MatrixBot?
+
+    init(syncs: [JSONValue]) { self.syncs = syncs }
+
+    var sentMessages: [(url: String, content: JSONValue)] { lock.withLock { sent } }
+    var loginCount: Int { lock.withLock { logins } }
+    func invalidateToken() { lock.withLock { tokenValid = false } }
+
+    lazy var transport = FakeTransport { [unowned self] request, _ in try await self.answer(request) }
+
+    private func answer(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let path = request.url.replacingOccurrences(of: "https://hs.x/_matrix/client/v3/", with: "")
+        if path == "login" {
+            lock.withLock { logins += 1; tokenValid = true }
+            return json(200, ["access_token": .string("TOKEN\(loginCount)"), "user_id": "@bot:x", "device_id": "DEV"])
+        }
+        if !lock.withLock({ tokenValid }) {
+            return json(401, ["errcode": "M_UNKNOWN_TOKEN", "error": "Unknown token"])
+        }
+        switch true {
+        case path == "account/whoami": return json(200, ["user_id": "@bot:x", "device_id": "DEV"])
+        case path.hasSuffix("/displayname"): return json(200, ["displayname": "RingBot"])
+        case path.hasSuffix("/filter"): return json(200, ["filter_id": "F"])
+        case path.hasPrefix("join/") || path.hasSuffix("/leave"): return json(200, [:])
+        case path.hasSuffix("/joined_members"): return json(200, ["joined": ["@bot:x": [:], "@a:x": [:], "@b:x": [:]]])
+        case path.contains("/send/"):
+            lock.withLock { sent.append((request.url, (try? JSONValue.parse(request.body ?? [])) ?? .null)) }
+            return json(200, ["event_id": .string("$reply\(sentMessages.count)")])
+        case path.hasPrefix("sync"):
+            if let next = lock.withLock({ () -> JSONValue? in syncs.isEmpty ? nil : syncs.removeFirst() }) { return json(200, next) }
+            bot?.requestStop()
+            try await Task.sleep(for: .seconds(3600))
+            throw CancellationError()
+        default:
+            return json(404, ["errcode": "M_UNRECOGNIZED"])
+        }
+    }
+}
+
+func message(_ id: String, from sender: String, _ body: String, msgtype: String = "m.text") -> JSONValue {
+    ["type": "m.room.message", "event_id": .string(id), "sender": .string(sender), "origin_server_ts": 1,
+     "content": ["msgtype": .string(msgtype), "body": .string(body)]]
+}
+
+func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -> JSONValue {
+    var room: [String: JSONValue] = ["timeline": ["events": .array(events)], "state": ["events": .array(state)]]
+    if let members { room["summary"] = ["m.joined_member_count": .int(members)] }
+    return .object(room)
+}
+
+@Suite struct MatrixBotTests {
+    func makeBot(_ server: FakeHomeserver, store: StateStore, configuration: MatrixBotConfiguration? = nil,
+                 logs: LogRecorder = LogRecorder()) -> MatrixBot {
+        let http = MatrixHTTP(baseURL: "https://hs.x", transport: server.transport, logger: logs.logger,
+                              sleep: { _ in }, random: { 0 })
+        let engine = BotEngine(assistants: AssistantBox(testAssistant()), store: store, flood: .off, logger: logs.logger)
+        let bot = MatrixBot(
+            configuration: configuration ?? MatrixBotConfiguration(
+                homeserver: "https://hs.x", userID: "@bot:x", password: "PASSWORD",
+                invitePolicy: InvitePolicy(allowedServers: ["x"])),
+            client: MatrixClient(http: http), store: store, engine: engine, logger: logs.logger)
+        server.bot = bot
+        return bot
+    }
+
+    @Test func answersDirectAndAddressedMessagesOnlyAndSavesThePositionAfterTheReplies() async throws {
+        let first: JSONValue = [
+            "next_batch": "s0",
+            "rooms": ["invite": [
+                "!ok:x": ["invite_state": ["events": [["type": "m.room.member", "state_key": "@bot:x", "sender": "@a:x",
+                                                       "content": ["membership": "invite"]]]]],
+                "!bad:evil": ["invite_state": ["events": [["type": "m.room.member", "state_key": "@bot:x",
+                                                           "sender": "@eve:evil", "content": ["membership": "invite"]]]]],
+            ], "join": ["!old:x": room([message("$history", from: "@a:x", "old question")], members: 2)]],
+        ]
+        let second: JSONValue = [
+            "next_batch": "s1",
+            "rooms": ["join": [
+                "!dm:x": room([message("$q1", from: "@a:x", "> <@bot:x> quoted\n\nwhy no ringing"),
+                               message("$own", from: "@bot:x", "my own"),
+                               message("$notice", from: "@a:x", "a notice", msgtype: "m.notice")], members: 2),
+                "!group:x": room([message("$q2", from: "@b:x", "just chatting"),
+                                  message("$q3", from: "@b:x", "RingBot: why no ringing")]),
+            ]],
+        ]
+        let server = FakeHomeserver(syncs: [first, second])
+        let store = try StateStore()
+        try await makeBot(server, store: store).run()
+
+        let sent = server.sentMessages
+        #expect(sent.count == 2)
+        #expect(sent.map(\.url) == [
+            "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: "$q1"))",
+            "https://hs.x/_matrix/client/v3/rooms/%21group%3Ax/send/m.room.message/\(TransactionID.reply(to: "$q3"))",
+        ])
+        #expect(sent.first?.content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$q1"]])
+        #expect(sent.first?.content["msgtype"] == "m.notice")
+        #expect(try store.syncPosition() == "s1")
+        #expect(try store.isHandled(messageID: "$q1") && store.isHandled(messageID: "$q3"))
+        #expect(try !store.isHandled(messageID: "$history"))
+        #expect(try store.session()?.accessToken == "TOKEN1")
+        let calls = server.transport.requests.map(\.url)
+        #expect(calls.contains { $0.hasSuffix("/join/%21ok%3Ax") })
+        #expect(calls.contains { $0.hasSuffix("/rooms/%21bad%3Aevil/leave") })
+        #expect(!calls.contains { $0.contains("full_state") })
+        #expect(calls.first { $0.contains("/sync") }?.contains("timeout=0") == true)
+    }
+
+    @Test func aStoredSessionIsReusedAndARejectedTokenLeadsToANewLogin() async throws {
+        let store = try StateStore()
+        try store.saveSession(MatrixSession(userID: "@bot:x", deviceID: "DEV", accessToken: "OLD", homeserver: "https://hs.x"))
+        try store.saveSyncPosition("s0")
+        let server = FakeHomeserver(syncs: [["next_batch": "s1"]])
+        server.invalidateToken()
+        let logs = LogRecorder()
+        try await makeBot(server, store: store, logs: logs).run()
+        #expect(server.loginCount == 1)
+        #expect(try store.session()?.accessToken == "TOKEN1")
+        let loginBody = try #require(server.transport.requests.first { $0.url.hasSuffix("/login") }?.body)
+        #expect(try JSONValue.parse(loginBody)["device_id"] == "DEV")
+        #expect(!logs.all.joined().contains("PASSWORD"))
+        #expect(!logs.all.joined().contains("TOKEN1"))
+        #expect(!logs.all.joined().contains("OLD"))
+    }
+
+    @Test func aRejectedTokenWithoutPasswordIsAFatalErrorThatSaysWhatToDo() async throws {
+        let store = try StateStore()
+        let server = FakeHomeserver(syncs: [])
+        server.invalidateToken()
+        let bot = makeBot(server, store: store, configuration: MatrixBotConfiguration(
+            homeserver: "https://hs.x", userID: "@bot:x", accessToken: "GIVEN"))
+        await #expect {
+            try await bot.run()
+        } throws: { error in
+            "\(error)".contains("M_UNKNOWN_TOKEN") && "\(error)".contains("RINGBOT_MATRIX_TOKEN")
+                && !"\(error)".contains("GIVEN")
+        }
+    }
+
+    @Test func anEncryptedRoomIsToldOnceAndItsMessagesAreIgnored() async throws {
+        let encryption: JSONValue = ["type": "m.room.encryption", "state_key": "", "event_id": "$e", "sender": "@a:x",
+                                     "content": ["algorithm": "m.megolm.v1.aes-sha2"]]
+        let server = FakeHomeserver(syncs: [
+            ["next_batch": "s1", "rooms": ["join": ["!enc:x": room([message("$q", from: "@a:x", "hi")], members: 2,
+                                                                     state: [encryption])]]],
+            ["next_batch": "s2", "rooms": ["join": ["!enc:x": room([message("$q2", from: "@a:x", "hi")], members: 2)]]],
+        ])
+        let store = try StateStore()
+        try store.saveSyncPosition("s0")
+        try await makeBot(server, store: store).run()
+        #expect(server.sentMessages.count == 1)
+        #expect(server.sentMessages.first?.url.contains(TransactionID.encryptionNotice(in: "!enc:x")) == true)
+        #expect(try store.isEncryptedRoomNotified("!enc:x"))
+    }
+
+    @Test func alreadyHandledEventsAreNotAnsweredAgain() async throws {
+        let store = try StateStore()
+        try store.saveSyncPosition("s0")
+        try store.markHandled(eventID: "$q1", at: Date())
+        let server = FakeHomeserver(syncs: [
+            ["next_batch": "s1", "rooms": ["join": ["!dm:x": room([message("$q1", from: "@a:x", "hi"),
+                                                                    message("$q2", from: "@a:x", "hi")], members: 2)]]],
+        ])
+        try await makeBot(server, store: store).run()
+        #expect(server.sentMessages.map(\.url) == [
+            "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: "$q2"))",
+        ])
+    }
+}
