@@ -1,6 +1,6 @@
 /// Text → ranked intents with a calibrated confidence. Built from the knowledge
-/// at start-up: a softmax classifier trained on every intent's examples and key
-/// phrases, plus a bonus for each key phrase found in the message.
+/// at start-up: a softmax classifier trained on every intent's examples and its
+/// key phrases (a phrase counts as a sample weighted by its weight).
 struct IntentMatcher: Sendable {
     let tuning: MatcherTuning
 
@@ -9,7 +9,6 @@ struct IntentMatcher: Sendable {
     let fallbackID: String
     let threshold: Double
     private let model: SoftmaxModel
-    private let phrases: [[(terms: [String], weight: Double)]]
     private let fallbackIndex: Int
 
     init(knowledge: KnowledgeBase, tuning: MatcherTuning = MatcherTuning()) {
@@ -22,19 +21,16 @@ struct IntentMatcher: Sendable {
         }
         let analyzer = TextAnalyzer(lexicon: knowledge.lexicon, extraVocabulary: extraVocabulary)
         var samples: [SoftmaxModel.Sample] = []
-        var phrases: [[(terms: [String], weight: Double)]] = []
         for (label, intent) in intents.enumerated() {
             for example in intent.examples {
                 samples.append(.init(features: Self.features(analyzer.analyze(example.text).terms), label: label, weight: 1))
             }
-            var intentPhrases: [(terms: [String], weight: Double)] = []
             for phrase in intent.phrases {
                 let terms = analyzer.analyze(phrase.text).terms
                 guard !terms.isEmpty else { continue }
-                intentPhrases.append((terms, phrase.weight))
-                samples.append(.init(features: Self.features(terms), label: label, weight: tuning.phraseSampleWeight))
+                samples.append(.init(features: Self.features(terms), label: label,
+                                     weight: tuning.phraseSampleWeight * phrase.weight / 2))
             }
-            phrases.append(intentPhrases)
         }
         self.analyzer = analyzer
         self.intentIDs = intents.map(\.id)
@@ -43,7 +39,6 @@ struct IntentMatcher: Sendable {
         self.threshold = knowledge.settings.answerThreshold
         self.model = SoftmaxModel(classCount: max(1, intents.count), samples: samples,
                                   training: .init(epochs: tuning.epochs, learningRate: tuning.learningRate, l2: tuning.l2))
-        self.phrases = phrases
     }
 
     /// Unigram and bigram features of a term sequence.
@@ -60,13 +55,7 @@ struct IntentMatcher: Sendable {
     }
 
     func classify(_ analysis: MessageAnalysis) -> Classification {
-        var (logits, known) = model.logits(Self.features(analysis.terms))
-        for (c, intentPhrases) in phrases.enumerated() {
-            for phrase in intentPhrases where Self.contains(analysis.terms, phrase.terms) {
-                logits[c] += phrase.weight * tuning.phraseBonus
-                known += 1
-            }
-        }
+        let (logits, known) = model.logits(Self.features(analysis.terms))
         guard known > 0, !intentIDs.isEmpty else {
             // Nothing in the message is anything the knowledge has ever seen.
             return Classification(intent: fallbackID, confidence: 1, platform: analysis.platform,
@@ -84,19 +73,5 @@ struct IntentMatcher: Sendable {
         }
         return Classification(intent: best.intent, confidence: best.confidence,
                               platform: analysis.platform, ranked: ranked)
-    }
-
-    /// Whether `terms` contains `phrase` as a contiguous run.
-    static func contains(_ terms: [String], _ phrase: [String]) -> Bool {
-        guard phrase.count <= terms.count, let first = phrase.first else { return false }
-        for start in 0...(terms.count - phrase.count) where terms[start] == first {
-            var equal = true
-            for k in 1..<phrase.count where terms[start + k] != phrase[k] {
-                equal = false
-                break
-            }
-            if equal { return true }
-        }
-        return false
     }
 }

@@ -1,9 +1,7 @@
 /// The matcher's hyper-parameters. The defaults are the values measured best with
 /// `ringbot eval`; they are exposed for experiments, not for everyday use.
 public struct MatcherTuning: Sendable, Equatable {
-    /// How much a key phrase of weight 1 adds to its intent's score when found.
-    public var phraseBonus = 0.2
-    /// How much each key phrase counts as a training sample (an example counts 1).
+    /// How much a key phrase of weight 2 counts as a training sample (an example counts 1).
     public var phraseSampleWeight = 0.5
     /// Softmax temperature: above 1 softens the confidence, below 1 sharpens it.
     public var temperature = 1.0
@@ -20,7 +18,6 @@ public struct MatcherTuning: Sendable, Equatable {
             let pair = part.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: " ") }
             guard pair.count == 2, let value = Double(pair[1]) else { throw TuningError(text: String(part)) }
             switch pair[0] {
-            case "phraseBonus": phraseBonus = value
             case "phraseSampleWeight": phraseSampleWeight = value
             case "temperature": temperature = value
             case "epochs": epochs = Int(value)
@@ -36,6 +33,6 @@ public struct MatcherTuning: Sendable, Equatable {
 public struct TuningError: Error, CustomStringConvertible {
     public var text: String
     public var description: String {
-        "bad tuning setting `\(text)`; use name=number with names phraseBonus, phraseSampleWeight, temperature, epochs, learningRate, l2"
+        "bad tuning setting `\(text)`; use name=number with names phraseSampleWeight, temperature, epochs, learningRate, l2"
     }
 }
