@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// The built `ringbot matrix` against a real Synapse. Each test has its own homeserver.
+@Suite(.serialized) struct MatrixIntegrationTests {
+    @Test func aDirectQuestionGetsTheAnswerAsANoticeReplyAndAFollowUpStaysOnTopic() async throws {
+        let fixture = try await Fixture(name: "direct")
+        let room = try await fixture.directChat(with: fixture.alice)
+        let turns = ["my whatsapp calls say calling instead of ringing", "on iphone"]
+        let expected = try replTurns(turns)
+        #expect(expected.map(\.intent) == ["stuck_on_calling", "stuck_on_calling"])
+        #expect(expected.last?.platform == "ios")
+
+        for (turn, oracle) in zip(turns, expected) {
+            let question = try await fixture.alice.send(turn, to: room)
+            let reply = try await fixture.alice.awaitReply(from: fixture.botID, to: question, in: room)
+            #expect(reply["msgtype"] as? String == "m.notice")
+            #expect(reply["body"] as? String == oracle.reply)
+            #expect(reply["format"] as? String == "org.matrix.custom.html")
+            #expect((reply["formatted_body"] as? String)?.isEmpty == false)
+            #expect((reply["m.mentions"] as? [String: Any])?["user_ids"] as? [String] == [fixture.alice.userID])
+        }
+        #expect(try await fixture.bot.terminate() == 0)
+        let log = fixture.bot.log
+        #expect(!log.contains(Fixture.botPassword))
+        #expect(!log.contains(try fixture.storedAccessToken()))
+    }
+
+    @Test func inAGroupOnlyMessagesAddressedToTheBotAreAnsweredAndForeignInvitesAreDeclined() async throws {
+        let fixture = try await Fixture(name: "group", config: """
+            flood: {max_messages: 0}
+            invites:
+              allow_users: ["@alice:localhost", "@carol:localhost"]
+            """)
+        try fixture.server.register("carol", password: "carol-pw")
+        try fixture.server.register("mallory", password: "mallory-pw")
+        let carol = try await MatrixTestClient.login(fixture.server, name: "carol", password: "carol-pw")
+        let mallory = try await MatrixTestClient.login(fixture.server, name: "mallory", password: "mallory-pw")
+
+        let room = try await fixture.alice.createRoom(invite: [fixture.botID, carol.userID], direct: false)
+        try await carol.join(room)
+        try await waitFor("the bot to join the group") {
+            try await fixture.alice.membership(of: fixture.botID, in: room) == "join" ? true : nil
+        }
+        let unaddressed = try await fixture.alice.send("my calls say calling instead of ringing", to: room)
+        let addressed = try await fixture.alice.send("ringbot: my calls say calling instead of ringing", to: room)
+        let prefixed = try await carol.send("!ringbot why does it say calling", to: room)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: addressed, in: room)
+        _ = try await carol.awaitReply(from: fixture.botID, to: prefixed, in: room)
+        let replies = try await fixture.alice.replies(from: fixture.botID, in: room)
+        #expect(replies[unaddressed] == nil)
+        #expect(replies[addressed]?.count == 1)
+
+        let foreign = try await mallory.createRoom(invite: [fixture.botID], direct: true)
+        try await waitFor("the bot to decline mallory's invite") {
+            try await mallory.membership(of: fixture.botID, in: foreign) == "leave" ? true : nil
+        }
+        #expect(try await fixture.bot.terminate() == 0)
+        #expect(!fixture.bot.log.contains(Fixture.botPassword))
+        #expect(!fixture.bot.log.contains(try fixture.storedAccessToken()))
+    }
+
+    @Test func aBotKilledDuringABurstAnswersEveryQuestionExactlyOnceAfterARestart() async throws {
+        let fixture = try await Fixture(name: "kill")
+        let room = try await fixture.directChat(with: fixture.alice)
+        var questions: [String] = []
+        var killed = false
+        for index in 0..<30 {
+            questions.append(try await fixture.alice.send("question \(index): why do my calls say calling", to: room))
+            if !killed, index >= 5, try await !fixture.alice.replies(from: fixture.botID, in: room).isEmpty {
+                try await fixture.bot.kill9()
+                killed = true
+            }
+        }
+        if !killed {
+            try await waitFor("a first reply") { try await !fixture.alice.replies(from: fixture.botID, in: room).isEmpty ? true : nil }
+            try await fixture.bot.kill9()
+        }
+        let beforeRestart = try await fixture.alice.replies(from: fixture.botID, in: room).count
+        try await fixture.bot.start()
+        let replies = try await waitFor("30 replies", timeout: .seconds(90)) { () -> [String: [[String: Any]]]? in
+            let replies = try await fixture.alice.replies(from: fixture.botID, in: room)
+            return questions.allSatisfy { replies[$0] != nil } ? replies : nil
+        }
+        #expect(beforeRestart < 30, "the bot should have been killed before it answered everything")
+        for question in questions {
+            #expect(replies[question]?.count == 1, "question \(question) has \(replies[question]?.count ?? 0) replies")
+        }
+        #expect(replies.count == 30)
+        #expect(try await fixture.bot.terminate() == 0)
+    }
+
+    @Test func theBotRecoversByItselfWhenSynapseRestarts() async throws {
+        let fixture = try await Fixture(name: "restart")
+        let room = try await fixture.directChat(with: fixture.alice)
+        let first = try await fixture.alice.send("why do my calls say calling", to: room)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: first, in: room)
+
+        try fixture.server.stop()
+        try await waitFor("the bot to notice") { fixture.bot.log.contains("connection lost, retrying") ? true : nil }
+        try fixture.server.start()
+        let second = try await fixture.alice.send("thanks, and what does ringing mean", to: room)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: second, in: room, timeout: .seconds(90))
+        #expect(fixture.bot.log.contains("connection restored"))
+        #expect(fixture.bot.log.components(separatedBy: "connection lost, retrying").count == 2)
+        #expect(fixture.bot.isRunning)
+        #expect(try await fixture.bot.terminate() == 0)
+    }
+
+    @Test func aRateLimitedBotStillDeliversEveryReply() async throws {
+        let fixture = try await Fixture(name: "ratelimit", lowRateLimit: true)
+        let room = try await fixture.directChat(with: fixture.alice)
+        var questions: [String] = []
+        for index in 0..<6 {
+            questions.append(try await fixture.alice.send("question \(index): my calls say calling", to: room))
+        }
+        let replies = try await waitFor("6 replies", timeout: .seconds(90)) { () -> [String: [[String: Any]]]? in
+            let replies = try await fixture.alice.replies(from: fixture.botID, in: room)
+            return questions.allSatisfy { replies[$0] != nil } ? replies : nil
+        }
+        for question in questions { #expect(replies[question]?.count == 1) }
+        #expect(fixture.bot.log.contains("rate limited by the server"))
+        #expect(try await fixture.bot.terminate() == 0)
+    }
+}

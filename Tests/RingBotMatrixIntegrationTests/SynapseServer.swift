@@ -1,0 +1,80 @@
+import Foundation
+
+/// A throw-away Synapse for one test, driven through Tests/Support/synapse/synapse-harness.py.
+/// Listens on 127.0.0.1 on a free port; stopped by ``stop()`` or, at the latest, by `deinit`
+/// (so a failing test does not leave it running).
+///
+/// If the Synapse virtualenv is missing or Synapse does not start, the initialiser throws
+/// an error explaining how to fix it: the tests fail, they never skip.
+final class SynapseServer {
+    let dataDirectory: String
+    let port: Int
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    private var running = false
+
+    /// - Parameter lowRateLimit: a low `rc_message` (0.5/s, burst 2) for every non-exempt user.
+    init(lowRateLimit: Bool = false) throws {
+        dataDirectory = try Paths.temporaryDirectory("synapse")
+        guard let port = Int(try Self.harness(["free-port"]).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw IntegrationError("the Synapse harness printed no port")
+        }
+        self.port = port
+        try Self.harness(["init", dataDirectory, String(port)] + (lowRateLimit ? ["--low-rate-limit"] : []))
+        try start()
+    }
+
+    deinit {
+        try? stop()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    /// Starts Synapse and waits until `/_matrix/client/versions` answers.
+    func start() throws {
+        try Self.harness(["start", dataDirectory, "--timeout", "60"])
+        running = true
+    }
+
+    /// Stops Synapse (SIGTERM, then waits).
+    func stop() throws {
+        guard running else { return }
+        try Self.harness(["stop", dataDirectory])
+        running = false
+    }
+
+    func restart() throws {
+        try stop()
+        try start()
+    }
+
+    /// Registers a user (not an admin unless asked) and returns its user id.
+    @discardableResult
+    func register(_ name: String, password: String, admin: Bool = false) throws -> String {
+        try Self.harness(["register", dataDirectory, name, password] + (admin ? ["--admin"] : []))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs the harness and returns its stdout; throws its `error:` line on failure.
+    @discardableResult
+    static func harness(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Paths.harness] + arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw IntegrationError("cannot run python3 \(Paths.harness): \(error); install python3")
+        }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw IntegrationError("Synapse harness `\(arguments.first ?? "")` failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message) (install Synapse with `make synapse`, or set RINGBOT_SYNAPSE_VENV)")
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
