@@ -279,7 +279,16 @@ def option(args, name, default):
     return default
 
 
+def reset_signals():
+    """Undo what a parent may have passed down (test runners often block or ignore
+    SIGTERM in their threads): Synapse must die on SIGTERM."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def main(argv):
+    reset_signals()
     args = list(argv[1:])
     if not args:
         die(__doc__.strip().splitlines()[0] + " -- see the script's header for usage")
