@@ -109,6 +109,11 @@ import Testing
 
     @Test func aRateLimitedBotStillDeliversEveryReply() async throws {
         let fixture = try await Fixture(name: "ratelimit", lowRateLimit: true)
+        // Alice may send fast (an admin lifts her limit); the bot, not an admin, stays limited.
+        try fixture.server.register("admin", password: "admin-pw", admin: true)
+        let admin = try await MatrixTestClient.login(fixture.server, name: "admin", password: "admin-pw")
+        try await admin.call("POST", "/_synapse/admin/v1/users/\(MatrixTestClient.encode(fixture.alice.userID))/override_ratelimit",
+                             ["messages_per_second": 0, "burst_count": 0])
         let room = try await fixture.directChat(with: fixture.alice)
         var questions: [String] = []
         for index in 0..<6 {
