@@ -24,6 +24,27 @@ final class Fixture {
         alice = try await MatrixTestClient.login(server, name: "alice", password: "alice-pw")
     }
 
+    deinit {
+        // Set RINGBOT_IT_KEEP=1 to keep the bot's state and log for a post-mortem.
+        if ProcessInfo.processInfo.environment["RINGBOT_IT_KEEP"] == nil {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    /// Runs `ringbot report unanswered` on the bot's state folder and returns its stdout.
+    func unansweredReport() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Paths.ringbot())
+        process.arguments = ["report", "unanswered", "--state-dir", bot.stateDirectory]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw IntegrationError("report unanswered exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// A direct chat between `client` and the bot, once the bot has joined.
     func directChat(with client: MatrixTestClient) async throws -> String {
         let room = try await client.createRoom(invite: [botID], direct: true)

@@ -20,7 +20,12 @@ import Testing
             #expect((reply["formatted_body"] as? String)?.isEmpty == false)
             #expect((reply["m.mentions"] as? [String: Any])?["user_ids"] as? [String] == [fixture.alice.userID])
         }
+        let offTopic = try await fixture.alice.send("what is the best pizza in naples", to: room)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: offTopic, in: room)
         #expect(try await fixture.bot.terminate() == 0)
+        let report = try fixture.unansweredReport()
+        #expect(report.contains("\twhat is the best pizza in naples\n"))
+        #expect(!report.contains("alice"))
         let log = fixture.bot.log
         #expect(!log.contains(Fixture.botPassword))
         #expect(!log.contains(try fixture.storedAccessToken()))
