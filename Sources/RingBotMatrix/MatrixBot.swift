@@ -10,7 +10,7 @@ import RingBotRuntime
 /// batch was sent; each answered event id is committed (with the conversation state)
 /// right after its reply was accepted; a reply's transaction id derives from the
 /// question's event id, so a reply re-sent after a crash is de-duplicated by the server.
-public actor MatrixBot {
+public actor MatrixBot: Connector {
     private let configuration: MatrixBotConfiguration
     private let client: MatrixClient
     private let store: StateStore
