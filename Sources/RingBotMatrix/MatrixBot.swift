@@ -71,7 +71,7 @@ public actor MatrixBot: Connector {
             let json = try await withSession { try await self.client.sync(since: nil, filterID: filterID, timeout: 0) }
             let batch = try SyncBatch(json: json, userID: userID, logger: logger)
             try await handle(batch, answering: false)
-            try store.saveSyncPosition(batch.nextBatch)
+            try store.saveSyncPosition(batch.nextBatch, at: clock())
             since = batch.nextBatch
             // Later batches hold only events after this position, so no time filter is needed
             // (one would drop real questions when the bot's clock runs ahead of the server's).
@@ -94,7 +94,7 @@ public actor MatrixBot: Connector {
             let batch = try SyncBatch(json: json, userID: userID, logger: logger)
             let complete = try await handle(batch, answering: true)
             guard complete else { break }
-            try store.saveSyncPosition(batch.nextBatch)
+            try store.saveSyncPosition(batch.nextBatch, at: clock())
             since = batch.nextBatch
         }
         try store.pruneHandledEvents(before: clock().addingTimeInterval(-30 * 24 * 3600))
@@ -198,17 +198,53 @@ public actor MatrixBot: Connector {
             let justJoined = room.timeline.contains {
                 $0.type == "m.room.member" && $0.stateKey == userID && $0.content["membership"]?.stringValue == "join"
             }
-            if room.timelineLimited && answering && !justJoined {
-                logger.warning("some messages of a busy room were skipped by the server (timeline limited)",
-                               metadata: ["room": "\(room.roomID)"])
-            }
             guard answering else { continue }
-            for event in room.timeline {
+            var events = room.timeline
+            if room.timelineLimited && !justJoined {
+                events = try await backfill(room) + events
+            }
+            for event in events {
                 if stop.isRequested { return false }
                 try await handle(event, in: room.roomID)
             }
         }
         return !stop.isRequested
+    }
+
+    /// The events a cut (`limited`) timeline left out: pages back through `/messages`
+    /// until the events are older than the previous sync position (minus a minute of
+    /// slack; answered events are skipped by id anyway), at most five pages.
+    private func backfill(_ room: JoinedRoomUpdate) async throws -> [RoomEvent] {
+        guard let start = room.previousBatch, let savedAt = try store.syncPositionTime() else {
+            logger.warning("some messages of a busy room were skipped by the server", metadata: ["room": "\(room.roomID)"])
+            return []
+        }
+        let boundary = savedAt.addingTimeInterval(-60)
+        let known = Set(room.timeline.map(\.eventID))
+        var collected: [RoomEvent] = []
+        var from: String? = start
+        var pages = 0
+        do {
+            paging: while let token = from, pages < 5 {
+                let page = try await withSession {
+                    try await self.client.messagesBefore(roomID: room.roomID, from: token, limit: 100)
+                }
+                pages += 1
+                for json in page.events {
+                    guard let event = RoomEvent(json: json) else { continue }
+                    if let sentAt = event.sentAt, sentAt < boundary { break paging }
+                    if !known.contains(event.eventID) { collected.append(event) }
+                }
+                if page.events.isEmpty || page.end == token { break }
+                from = page.end
+            }
+        } catch let error as MatrixError {
+            logger.warning("could not read the messages a busy room skipped", metadata: [
+                "room": "\(room.roomID)", "error": "\(error)",
+            ])
+        }
+        logger.info("filled a gap in a busy room", metadata: ["room": "\(room.roomID)", "events": "\(collected.count)"])
+        return collected.reversed()
     }
 
     private func handle(_ invite: RoomInvite) async throws {

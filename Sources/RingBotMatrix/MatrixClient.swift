@@ -86,6 +86,16 @@ public final class MatrixClient: @unchecked Sendable {
                               timeout: .milliseconds(timeout) + .seconds(30), purpose: "sync")
     }
 
+    /// `GET /rooms/{roomId}/messages?dir=b`: up to `limit` message events before `from`,
+    /// newest first, and the token to continue with (`nil` at the start of the room).
+    public func messagesBefore(roomID: String, from: String, limit: Int) async throws -> (events: [JSONValue], end: String?) {
+        let filter = String(decoding: JSONValue.object(["types": ["m.room.message"]]).encoded(), as: UTF8.self)
+        let answer = try await call(.get, MatrixPath.client("rooms", roomID, "messages"),
+                                    query: [("dir", "b"), ("from", from), ("limit", String(limit)), ("filter", filter)],
+                                    purpose: "read earlier messages")
+        return (answer["chunk"]?.arrayValue ?? [], answer["end"]?.stringValue)
+    }
+
     /// `PUT /rooms/{roomId}/send/{eventType}/{txnId}`; returns the event id.
     /// Sending again with the same `transactionID` (same device) does not duplicate the event.
     @discardableResult

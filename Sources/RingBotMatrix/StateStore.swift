@@ -106,7 +106,18 @@ public final class StateStore: ConversationStore, Sendable {
     public func syncPosition() throws -> String? { try value("next_batch") }
 
     /// Stores the sync position; call only after every reply of that batch was sent.
-    public func saveSyncPosition(_ nextBatch: String) throws { try setValue(nextBatch, for: "next_batch") }
+    /// Also records when (`at`), to bound the back-fill of a cut timeline.
+    public func saveSyncPosition(_ nextBatch: String, at date: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('next_batch', ?), ('next_batch_at', ?)",
+                           arguments: [nextBatch, String(date.timeIntervalSince1970)])
+        }
+    }
+
+    /// When the sync position was last saved.
+    public func syncPositionTime() throws -> Date? {
+        try value("next_batch_at").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+    }
 
     /// The uploaded filter id for `key` (the filter's user and definition), if any.
     public func filterID(for key: String) throws -> String? { try value("filter:" + key) }

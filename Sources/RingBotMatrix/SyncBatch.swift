@@ -58,6 +58,8 @@ public struct JoinedRoomUpdate: Sendable, Equatable {
     public var joinedMemberCount: Int?
     /// Whether the timeline was cut (more events happened than were sent).
     public var timelineLimited: Bool
+    /// Where to page backwards (`/messages?dir=b&from=`) to fill a cut timeline.
+    public var previousBatch: String? = nil
 
     /// Whether any state or timeline event changes membership.
     public var membershipChanged: Bool {
@@ -114,7 +116,8 @@ public struct SyncBatch: Sendable, Equatable {
                 stateEvents: events(room["state"]?["events"], room: roomID),
                 timeline: events(room["timeline"]?["events"], room: roomID),
                 joinedMemberCount: room["summary"]?["m.joined_member_count"]?.intValue,
-                timelineLimited: room["timeline"]?["limited"]?.boolValue ?? false))
+                timelineLimited: room["timeline"]?["limited"]?.boolValue ?? false,
+                previousBatch: room["timeline"]?["prev_batch"]?.stringValue))
         }
         self.invites = invites
         self.joined = joined

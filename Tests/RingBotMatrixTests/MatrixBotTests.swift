@@ -15,6 +15,8 @@ final class FakeHomeserver: @unchecked Sendable {
     private var tokenValid = true
     private var logins = 0
     var bot: MatrixBot?
+    /// Answers to `/messages`, in order.
+    var pages: [JSONValue] = []
 
     init(syncs: [JSONValue]) { self.syncs = syncs }
 
@@ -42,6 +44,8 @@ final class FakeHomeserver: @unchecked Sendable {
         case path.contains("/send/"):
             lock.withLock { sent.append((request.url, (try? JSONValue.parse(request.body ?? [])) ?? .null)) }
             return json(200, ["event_id": .string("$reply\(sentMessages.count)")])
+        case path.contains("/messages?"):
+            return json(200, lock.withLock { pages.isEmpty ? ["chunk": []] : pages.removeFirst() })
         case path.hasPrefix("sync"):
             if let next = lock.withLock({ () -> JSONValue? in syncs.isEmpty ? nil : syncs.removeFirst() }) { return json(200, next) }
             bot?.requestStop()
@@ -53,8 +57,10 @@ final class FakeHomeserver: @unchecked Sendable {
     }
 }
 
-func message(_ id: String, from sender: String, _ body: String, msgtype: String = "m.text") -> JSONValue {
-    ["type": "m.room.message", "event_id": .string(id), "sender": .string(sender), "origin_server_ts": 1,
+func message(_ id: String, from sender: String, _ body: String, msgtype: String = "m.text",
+             at date: Date = Date(timeIntervalSince1970: 0.001)) -> JSONValue {
+    ["type": "m.room.message", "event_id": .string(id), "sender": .string(sender),
+     "origin_server_ts": .int(Int(date.timeIntervalSince1970 * 1000)),
      "content": ["msgtype": .string(msgtype), "body": .string(body)]]
 }
 
@@ -181,5 +187,30 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
         #expect(server.sentMessages.map(\.url) == [
             "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: "$q2"))",
         ])
+    }
+
+    @Test func aCutTimelineIsFilledFromMessagesBackToThePreviousPosition() async throws {
+        let store = try StateStore()
+        let now = Date()
+        try store.saveSyncPosition("s0", at: now.addingTimeInterval(-10))
+        let server = FakeHomeserver(syncs: [[
+            "next_batch": "s1",
+            "rooms": ["join": ["!dm:x": .object([
+                "summary": ["m.joined_member_count": 2],
+                "timeline": ["limited": true, "prev_batch": "p1",
+                             "events": [message("$new", from: "@a:x", "third", at: now)]],
+            ])]],
+        ]])
+        server.pages = [
+            ["chunk": [message("$new", from: "@a:x", "third", at: now),
+                       message("$gap2", from: "@a:x", "second", at: now.addingTimeInterval(-2))], "end": "p2"],
+            ["chunk": [message("$gap1", from: "@a:x", "first", at: now.addingTimeInterval(-5)),
+                       message("$old", from: "@a:x", "answered long ago", at: now.addingTimeInterval(-3600))],
+             "end": "p3"],
+        ]
+        try await makeBot(server, store: store).run()
+        #expect(server.sentMessages.map(\.url) == ["$gap1", "$gap2", "$new"].map {
+            "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: $0))"
+        })
     }
 }
