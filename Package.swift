@@ -50,8 +50,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        // The local chat: terminal I/O, sanitising and colour.
-        .target(name: "RingBotTerminal", dependencies: ["RingBotCore"]),
+        // libedit (BSD licence) for line editing and history in the chat.
+        .systemLibrary(
+            name: "CEditline",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The local chat: terminal I/O, line editing, sanitising and colour.
+        .target(name: "RingBotTerminal", dependencies: ["RingBotCore", "CEditline"]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "ringbot", dependencies: [
             "RingBotCore",
@@ -75,7 +81,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
-        .testTarget(name: "RingBotCLITests", dependencies: []),
+        .testTarget(name: "RingBotCLITests", dependencies: [], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
