@@ -73,7 +73,7 @@ let package = Package(
             "RingBotCore",
             "RingBotKnowledge",
         ]),
-        .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge"]),
+        .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RingBotHTTPTests", dependencies: [
