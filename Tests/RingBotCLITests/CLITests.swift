@@ -159,7 +159,12 @@ struct EvalCLITests {
 
     @Test("--min-accuracy above the accuracy exits 1")
     func minAccuracyFails() throws {
-        let result = try CLI.run(["eval", try Self.devTSV(), "--min-accuracy", "0.99999"])
+        // Two of four labels are wrong on purpose, so accuracy is at most 0.5.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ringbot-wrong-\(UUID().uuidString).tsv")
+        try Data("text\tintent\tplatform\nhello\tblocked\t\nthanks a lot\tforce_stop\t\nbye\tgoodbye\t\nhi\tgreeting\t\n".utf8)
+            .write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CLI.run(["eval", file.path, "--min-accuracy", "0.75"])
         #expect(result.status == 1, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(result.stderr.contains("below --min-accuracy"))
     }
