@@ -18,10 +18,10 @@ test: deps synapse
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
 bench: deps
-	$(SWIFT) build -c release --product ringbot
-	$(SWIFT) build -c release --product ringbot-bench
-	"$$($(SWIFT) build -c release --show-bin-path)/ringbot-bench" \
-		--ringbot "$$($(SWIFT) build -c release --show-bin-path)/ringbot" \
+	$(SWIFT) build -c release --static-swift-stdlib --product ringbot
+	$(SWIFT) build -c release --static-swift-stdlib --product ringbot-bench
+	"$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/ringbot-bench" \
+		--ringbot "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/ringbot" \
 		--data ../shared/data/dev.tsv
 
 build: deps

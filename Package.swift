@@ -51,8 +51,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // The local chat: terminal I/O, sanitising and colour.
-        .target(name: "RingBotTerminal", dependencies: ["RingBotCore"]),
+        // libedit (BSD licence) for line editing and history in the chat.
+        .systemLibrary(
+            name: "CEditline",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // The local chat: terminal I/O, line editing, sanitising and colour.
+        .target(name: "RingBotTerminal", dependencies: ["RingBotCore", "CEditline"]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "ringbot", dependencies: [
             "RingBotCore",
@@ -68,7 +74,7 @@ let package = Package(
             "RingBotCore",
             "RingBotKnowledge",
         ]),
-        .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge"]),
+        .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RingBotHTTPTests", dependencies: [
@@ -76,7 +82,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
-        .testTarget(name: "RingBotCLITests", dependencies: []),
+        .testTarget(name: "RingBotCLITests", dependencies: [], exclude: ["Fixtures"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
     ],

@@ -65,8 +65,10 @@ struct Dialogue: Sendable {
                 return nextFix(current, state: &state, result: result)
             }
             // 5. A platform on its own.
+            // ("what about android?" may look like a help request: a platform wins over help and greetings.)
             if let platform = analysis.platform, !switching,
-               role == .fallback || !confident || result.intent == current.id || isParent(result.intent, of: current) {
+               [.fallback, .help, .greeting].contains(role) || !confident || result.intent == current.id
+                || isParent(result.intent, of: current) {
                 let given = Set(state.fixesGiven.compactMap { Self.localFixID($0, of: current) })
                 let document = composer.platformAnswer(current, platform: platform, fixesGiven: given)
                 return reply(current.id, state, result, document)

@@ -5,7 +5,9 @@ public enum LabelledDataParser {
         var items: [LabelledUtterance] = []
         var problems: [KnowledgeProblem] = []
         var sawHeader = false
-        for (offset, rawLine) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift, so split on both line endings.
+        let lines = contents.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (offset, rawLine) in lines.enumerated() {
             let lineNumber = offset + 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }

@@ -42,28 +42,41 @@ struct SoftmaxModel: Sendable {
         var bias = [Double](repeating: 0, count: classCount)
         var order = Array(encoded.indices)
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var logits = [Double](repeating: 0, count: classCount)
-        for epoch in 0..<training.epochs {
-            // A fixed pseudo-random order, so every start-up trains the same model.
-            for i in stride(from: order.count - 1, to: 0, by: -1) {
-                seed = seed &* 6364136223846793005 &+ 1442695040888963407
-                order.swapAt(i, Int((seed >> 33) % UInt64(i + 1)))
-            }
-            let rate = training.learningRate / (1 + Double(epoch) * 0.1)
-            for index in order {
-                let sample = encoded[index]
-                for c in 0..<classCount {
-                    var z = bias[c]
-                    for id in sample.ids { z += weights[id * classCount + c] }
-                    logits[c] = z
-                }
-                Self.softmaxInPlace(&logits)
-                for c in 0..<classCount {
-                    let gradient = (logits[c] - (c == sample.label ? 1 : 0)) * sample.weight * rate
-                    bias[c] -= gradient * 0.1
-                    for id in sample.ids {
-                        let w = id * classCount + c
-                        weights[w] -= gradient + rate * training.l2 * weights[w]
+        var probabilities = [Double](repeating: 0, count: classCount)
+        weights.withUnsafeMutableBufferPointer { w in
+            bias.withUnsafeMutableBufferPointer { b in
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    for epoch in 0..<training.epochs {
+                        // A fixed pseudo-random order, so every start-up trains the same model.
+                        for i in stride(from: order.count - 1, to: 0, by: -1) {
+                            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                            order.swapAt(i, Int((seed >> 33) % UInt64(i + 1)))
+                        }
+                        let rate = training.learningRate / (1 + Double(epoch) * 0.1)
+                        let decay = 1 - rate * training.l2
+                        for index in order {
+                            let sample = encoded[index]
+                            var maximum = -Double.infinity
+                            for c in 0..<classCount {
+                                var z = b[c]
+                                for id in sample.ids { z += w[id &* classCount &+ c] }
+                                p[c] = z
+                                maximum = Swift.max(maximum, z)
+                            }
+                            var sum = 0.0
+                            for c in 0..<classCount {
+                                p[c] = exp(p[c] - maximum)
+                                sum += p[c]
+                            }
+                            for c in 0..<classCount {
+                                let gradient = (p[c] / sum - (c == sample.label ? 1 : 0)) * sample.weight * rate
+                                b[c] -= gradient * 0.1
+                                for id in sample.ids {
+                                    let k = id &* classCount &+ c
+                                    w[k] = w[k] * decay - gradient
+                                }
+                            }
+                        }
                     }
                 }
             }

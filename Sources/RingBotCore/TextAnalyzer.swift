@@ -120,7 +120,8 @@ public struct TextAnalyzer: Sendable {
         return MessageAnalysis(words: words, terms: terms, platform: platform, cues: cues)
     }
 
-    /// Whether `needle` occurs in `haystack` in order, with at most one extra word between its words.
+    /// Whether `needle` occurs in `haystack` in order, with at most one extra word between
+    /// its words; a negator may not be the extra word ("that never worked" is not "that worked").
     static func containsLoosely(_ haystack: [String], _ needle: [String]) -> Bool {
         guard let first = needle.first, haystack.count >= needle.count else { return false }
         for start in haystack.indices where haystack[start] == first {
@@ -129,7 +130,8 @@ public struct TextAnalyzer: Sendable {
             for word in needle.dropFirst() {
                 if position + 1 < haystack.count, haystack[position + 1] == word {
                     position += 1
-                } else if position + 2 < haystack.count, haystack[position + 2] == word {
+                } else if position + 2 < haystack.count, haystack[position + 2] == word,
+                          !negators.contains(haystack[position + 1]) {
                     position += 2
                 } else {
                     matched = false

@@ -78,7 +78,12 @@ public enum TextNormalizer {
             scalars = String.UnicodeScalarView(scalars.prefix(maxInputScalars))
         }
         if scalars.allSatisfy({ $0.isASCII }) { return scalars }
-        return String(scalars).decomposedStringWithCompatibilityMapping.unicodeScalars
+        // Apostrophe look-alikes first: compatibility decomposition turns ´ into a space and an accent.
+        var apostrophes = String.UnicodeScalarView()
+        for scalar in scalars {
+            apostrophes.append([0xB4, 0x2018, 0x2019, 0x02BC, 0x02B9, 0x2032].contains(scalar.value) ? "'" : scalar)
+        }
+        return String(apostrophes).decomposedStringWithCompatibilityMapping.unicodeScalars
     }
 
     private static let numberWords: [String: String] = [

@@ -25,6 +25,10 @@ public struct TypoCorrector: Sendable {
 
     /// The corrected word, or `word` itself when it is known, short, or nothing is close.
     public func correct(_ word: String) -> String {
+        // Stretched spellings ("hii", "heyyy"): squeeze doubled letters when that gives a known word.
+        if vocabulary[word] == nil, let squeezed = Self.squeezingDoubles(word), vocabulary[squeezed] != nil {
+            return squeezed
+        }
         let length = word.utf8.count
         guard length >= Self.minLength, vocabulary[word] == nil,
               word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
@@ -56,6 +60,13 @@ public struct TypoCorrector: Sendable {
             }
         }
         return best?.word ?? word
+    }
+
+    /// `word` with every run of a repeated letter cut to one, or nil when it has none.
+    static func squeezingDoubles(_ word: String) -> String? {
+        var out: [UInt8] = []
+        for byte in word.utf8 where byte != out.last { out.append(byte) }
+        return out.count == word.utf8.count ? nil : String(decoding: out, as: UTF8.self)
     }
 
     static func oneDeletions(_ word: String) -> [String] {

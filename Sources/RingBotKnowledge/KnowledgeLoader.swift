@@ -41,7 +41,7 @@ public enum KnowledgeLoader {
                 }
                 root = node
             } catch {
-                problems.append(YAMLErrorMapper.problem(error, file: file.path))
+                problems.append(YAMLErrorMapper.problem(error, file: file.path, text: file.text))
                 continue
             }
             switch DocumentDecoder.decode(root, sink: sink) {

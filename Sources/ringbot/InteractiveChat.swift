@@ -18,14 +18,17 @@ struct InteractiveChat {
             _ = bye.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
             _exit(0)
         }
+        let history = environment["HOME"].map { $0 + "/.local/state/ringbot/history" }
+        let reader = LineReader(historyFile: history)
         let name = assistant.knowledge.settings.botName
         print(renderer.style("\(name)", code: "1;32") + " — ask me about WhatsApp calls that won't ring. "
             + "Type /help for commands, /quit to leave.")
         var state = ConversationState()
         while true {
-            print(renderer.style("you› ", code: "1"), terminator: "")
-            fflush(nil)
-            guard let line = readLine(strippingNewline: true) else {
+            // \u{1}…\u{2} tell libedit the colour codes take no room on screen.
+            let you = reader.isUTF8 ? "you› " : "you> "
+            let prompt = color ? "\u{1}\u{1B}[1m\u{2}\(you)\u{1}\u{1B}[0m\u{2}" : you
+            guard let line = reader.readLine(prompt: prompt) else {
                 print("\nBye!")
                 return
             }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system libraries RingBot builds against, only when missing:
-# libcurl (libcurl4-openssl-dev) and SQLite (libsqlite3-dev), plus pkg-config.
+# libcurl (libcurl4-openssl-dev), SQLite (libsqlite3-dev), libedit (libedit-dev), pkg-config.
 set -euo pipefail
 
 missing=()
@@ -9,6 +9,7 @@ if ! pkg-config --exists libcurl 2>/dev/null || [ ! -f /usr/include/x86_64-linux
   missing+=(libcurl4-openssl-dev)
 fi
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
+pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

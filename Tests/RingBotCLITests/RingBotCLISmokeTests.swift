@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct RingBotCLISmoke {
-    @Test func packageBuilds() { #expect(Bool(true)) }
-}

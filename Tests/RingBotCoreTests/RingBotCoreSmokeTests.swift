@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct RingBotCoreSmoke {
-    @Test func packageBuilds() { #expect(Bool(true)) }
-}

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct RingBotKnowledgeSmoke {
-    @Test func packageBuilds() { #expect(Bool(true)) }
-}
