@@ -58,6 +58,9 @@ final class BotProcess {
 
     var isRunning: Bool { process?.isRunning ?? false }
 
+    /// The running bot's pid.
+    var pid: Int32 { process?.processIdentifier ?? -1 }
+
     /// SIGKILL: no chance to save anything.
     func kill9() async throws {
         guard let process else { return }

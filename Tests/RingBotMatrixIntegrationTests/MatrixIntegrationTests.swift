@@ -20,11 +20,20 @@ import Testing
             #expect((reply["formatted_body"] as? String)?.isEmpty == false)
             #expect((reply["m.mentions"] as? [String: Any])?["user_ids"] as? [String] == [fixture.alice.userID])
         }
-        let offTopic = try await fixture.alice.send("what is the best pizza in naples", to: room)
+        // A second bot on the same state folder refuses to start, naming the running one.
+        let second = try runRingbot(["matrix", "--knowledge", Paths.knowledge], environment: [
+            "RINGBOT_MATRIX_HOMESERVER": fixture.server.baseURL, "RINGBOT_MATRIX_USER": fixture.botID,
+            "RINGBOT_MATRIX_PASSWORD": Fixture.botPassword, "RINGBOT_STATE_DIR": fixture.bot.stateDirectory,
+        ])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another ringbot (pid \(fixture.bot.pid))"))
+
+        let offTopic = try await fixture.alice.send("what is the best pizza in naples\u{1B}[31m", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: offTopic, in: room)
         #expect(try await fixture.bot.terminate() == 0)
         let report = try fixture.unansweredReport()
-        #expect(report.contains("\twhat is the best pizza in naples\n"))
+        #expect(report.contains("\twhat is the best pizza in naples\\u{1b}[31m\n"))
+        #expect(!report.contains("\u{1B}"))
         #expect(!report.contains("alice"))
         let log = fixture.bot.log
         #expect(!log.contains(Fixture.botPassword))
