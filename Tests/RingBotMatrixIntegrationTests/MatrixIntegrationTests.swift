@@ -40,7 +40,7 @@ import Testing
         #expect(!log.contains(try fixture.storedAccessToken()))
     }
 
-    @Test func inAGroupOnlyMessagesAddressedToTheBotAreAnsweredAndForeignInvitesAreDeclined() async throws {
+    @Test func inAGroupOnlyAddressedMessagesAreAnsweredEncryptedRoomsAreToldOnceAndForeignInvitesAreDeclined() async throws {
         let fixture = try await Fixture(name: "group", config: """
             flood: {max_messages: 0}
             invites:
@@ -64,6 +64,20 @@ import Testing
         let replies = try await fixture.alice.replies(from: fixture.botID, in: room)
         #expect(replies[unaddressed] == nil)
         #expect(replies[addressed]?.count == 1)
+
+        let encrypted = try await fixture.alice.call("POST", "/_matrix/client/v3/createRoom", [
+            "invite": [fixture.botID], "is_direct": true, "preset": "private_chat",
+            "initial_state": [["type": "m.room.encryption", "state_key": "",
+                               "content": ["algorithm": "m.megolm.v1.aes-sha2"]]],
+        ])["room_id"] as? String ?? ""
+        let notice = try await waitFor("the bot to say it cannot read encrypted rooms") { () -> [String: Any]? in
+            try await fixture.alice.messages(in: encrypted).first {
+                $0["sender"] as? String == fixture.botID && $0["type"] as? String == "m.room.message"
+            }
+        }
+        let noticeContent = notice["content"] as? [String: Any]
+        #expect(noticeContent?["msgtype"] as? String == "m.notice")
+        #expect((noticeContent?["body"] as? String)?.contains("encrypted") == true)
 
         let foreign = try await mallory.createRoom(invite: [fixture.botID], direct: true)
         try await waitFor("the bot to decline mallory's invite") {
