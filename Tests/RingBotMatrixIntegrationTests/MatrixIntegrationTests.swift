@@ -28,6 +28,11 @@ import Testing
         #expect(second.status == 1)
         #expect(second.stderr.contains("another ringbot (pid \(fixture.bot.pid))"))
 
+        // SIGHUP reloads the knowledge without stopping.
+        kill(fixture.bot.pid, SIGHUP)
+        try await waitFor("the knowledge reload") { fixture.bot.log.contains("knowledge reloaded") ? true : nil }
+        #expect(fixture.bot.isRunning)
+
         let offTopic = try await fixture.alice.send("what is the best pizza in naples\u{1B}[31m", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: offTopic, in: room)
         #expect(try await fixture.bot.terminate() == 0)
