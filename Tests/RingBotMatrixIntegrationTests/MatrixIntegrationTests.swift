@@ -160,4 +160,24 @@ import Testing
         #expect(fixture.bot.log.contains("rate limited by the server"))
         #expect(try await fixture.bot.terminate() == 0)
     }
+
+    @Test func aBotWhoseTokenIsRevokedLogsInAgainAndKeepsAnswering() async throws {
+        let fixture = try await Fixture(name: "relogin")
+        let room = try await fixture.directChat(with: fixture.alice)
+        let first = try await fixture.alice.send("why do my calls say calling", to: room)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: first, in: room)
+
+        let oldToken = try fixture.storedAccessToken()
+        let asBot = MatrixTestClient(baseURL: fixture.server.baseURL, userID: fixture.botID)
+        asBot.useAccessToken(oldToken)
+        try await asBot.call("POST", "/_matrix/client/v3/logout", [:])
+
+        let second = try await fixture.alice.send("and what does ringing mean", to: room)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: second, in: room, timeout: .seconds(60))
+        #expect(fixture.bot.log.contains("the access token was rejected; logging in again"))
+        let newToken = try fixture.storedAccessToken()
+        #expect(newToken != oldToken)
+        #expect(try await fixture.bot.terminate() == 0)
+        for secret in [Fixture.botPassword, oldToken, newToken] { #expect(!fixture.bot.log.contains(secret)) }
+    }
 }

@@ -25,6 +25,9 @@ final class MatrixTestClient {
         return client
     }
 
+    /// Acts with an existing token (e.g. the bot's, to revoke it).
+    func useAccessToken(_ token: String) { accessToken = token }
+
     static func encode(_ segment: String) -> String {
         segment.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? segment
