@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import uuid
@@ -72,12 +73,15 @@ class Client:
         query = {"timeout": str(timeout_ms),
                  "filter": json.dumps({"room": {"timeline": {"types": ["m.room.message"], "limit": 500}},
                                        "presence": {"types": []}, "account_data": {"types": []}})}
+        self.since_was_set = self.since is not None
         if self.since:
             query["since"] = self.since
         answer = self.call("GET", "/_matrix/client/v3/sync?" + urllib.parse.urlencode(query))
         self.since = answer["next_batch"]
         events = []
         for room in answer.get("rooms", {}).get("join", {}).values():
+            if room.get("timeline", {}).get("limited") and self.since_was_set:
+                print("matrix-bench: warning: a cut (limited) sync timeline; figures may miss events", file=sys.stderr)
             events += room.get("timeline", {}).get("events", [])
         return events
 
@@ -132,6 +136,7 @@ def main():
     parser.add_argument("--knowledge", default=os.path.join(REPO, "Knowledge"))
     parser.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "dev.tsv"))
     parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs) for a post-mortem")
     args = parser.parse_args()
     questions = load_questions(args.data, args.questions)
 
@@ -151,7 +156,7 @@ def main():
                    RINGBOT_MATRIX_PASSWORD="bench-bot-pw", RINGBOT_STATE_DIR=os.path.join(work, "state"))
         log = open(os.path.join(work, "ringbot.log"), "w+")
         bot = subprocess.Popen([args.ringbot, "matrix", "--knowledge", args.knowledge, "--config", config,
-                                "--log-level", "info"], env=env, stderr=log, stdout=subprocess.DEVNULL)
+                                "--log-level", os.environ.get("RINGBOT_BENCH_LOG_LEVEL", "info")], env=env, stderr=log, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while "ringbot.matrix: listening" not in open(log.name).read():
             if bot.poll() is not None or time.monotonic() > deadline:
@@ -171,21 +176,32 @@ def main():
         for text in questions:
             started = time.monotonic()
             event_id = alice.send(room, text)
+            deadline = time.monotonic() + 60
             while event_id not in replies_in(alice.sync(10000), bot_id):
-                pass
+                if time.monotonic() > deadline:
+                    sys.exit(f"matrix-bench: no reply to {event_id} ({text!r}) within 60 s")
             sequential.append(time.monotonic() - started)
 
-        # Burst: all questions back to back, then wait for every reply.
+        # Burst: a second connection sends all questions back to back while this one
+        # keeps syncing, as a real client would (one huge catch-up sync would be cut).
         sent_at = {}
         seen = {}
+        sender = Client(port, "alice", "bench-alice-pw")
+        def send_all():
+            for text in questions:
+                event_id = sender.send(room, text)
+                sent_at[event_id] = time.monotonic()
+        thread = threading.Thread(target=send_all)
         burst_start = time.monotonic()
-        for text in questions:
-            sent_at[alice.send(room, text)] = time.monotonic()
-        while len(seen) < len(sent_at):
-            for event_id, when in replies_in(alice.sync(10000), bot_id).items():
-                if event_id in sent_at:
-                    seen.setdefault(event_id, when)
-        burst_elapsed = time.monotonic() - burst_start
+        thread.start()
+        deadline = time.monotonic() + 120
+        while thread.is_alive() or len(seen) < len(sent_at):
+            if time.monotonic() > deadline:
+                sys.exit(f"matrix-bench: burst: {len(seen)} of {len(questions)} replies seen within 120 s")
+            for event_id, when in replies_in(alice.sync(1000), bot_id).items():
+                seen.setdefault(event_id, when)
+        thread.join()
+        burst_elapsed = max(seen[event_id] for event_id in sent_at) - burst_start
         burst = [seen[event_id] - sent_at[event_id] for event_id in sent_at]
 
         # Baseline: Synapse's own round trip, a user talking to a room of its own.
@@ -195,8 +211,10 @@ def main():
         for text in questions:
             started = time.monotonic()
             event_id = alice.send(solo, text)
+            deadline = time.monotonic() + 60
             while not any(e.get("event_id") == event_id for e in alice.sync(10000)):
-                pass
+                if time.monotonic() > deadline:
+                    sys.exit(f"matrix-bench: baseline: {event_id} not seen in /sync within 60 s")
             baseline.append(time.monotonic() - started)
 
         print(f"Matrix end to end: {len(questions)} questions, {args.ringbot} on Synapse at {base}")
@@ -215,7 +233,10 @@ def main():
             except subprocess.TimeoutExpired:
                 bot.kill()
         subprocess.run([sys.executable, HARNESS, "stop", data_dir], stderr=subprocess.DEVNULL)
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
