@@ -63,33 +63,41 @@ public actor MatrixBot: Connector {
         let displayName = try await withSession { try await self.client.displayName(of: self.userID) }
         interpreter.detector = MentionDetector(userID: userID, displayName: displayName,
                                                prefix: configuration.commandPrefix)
-        let filterID = try await filterID()
+        var filterID = try await currentFilterID()
         var since = try store.syncPosition()
         if since == nil {
-            logger.info("first start: taking the current sync position; earlier messages are not answered")
-            interpreter.notBefore = clock()
-            let json = try await withSession { try await self.client.sync(since: nil, filterID: filterID, timeout: 0) }
-            let batch = try SyncBatch(json: json, userID: userID, logger: logger)
-            try await handle(batch, answering: false)
-            try store.saveSyncPosition(batch.nextBatch, at: clock())
-            since = batch.nextBatch
-            // Later batches hold only events after this position, so no time filter is needed
-            // (one would drop real questions when the bot's clock runs ahead of the server's).
-            interpreter.notBefore = nil
+            since = try await takeCurrentPosition(filterID: filterID)
         }
         logger.info("listening", metadata: ["user": "\(userID)"])
+        var refused = 0
         while !stop.isRequested {
             let position = since
+            let filter = filterID
             let json: JSONValue
             do {
                 json = try await withSession {
                     try await self.stop.cancellingOnStop {
-                        try await self.client.sync(since: position, filterID: filterID,
+                        try await self.client.sync(since: position, filterID: filter,
                                                    timeout: self.configuration.syncTimeout)
                     }
                 }
+                refused = 0
             } catch is CancellationError where stop.isRequested {
                 break
+            } catch let error as MatrixError where (400..<500).contains(error.status) {
+                // The server no longer knows our filter or position (e.g. its database was restored).
+                refused += 1
+                if refused == 1 {
+                    logger.warning("the homeserver refused the sync; uploading the filter again", metadata: ["error": "\(error)"])
+                    filterID = try await currentFilterID(forceUpload: true)
+                } else if refused == 2 {
+                    logger.error("the homeserver refused the saved sync position; starting from now (questions asked meanwhile stay unanswered)",
+                                 metadata: ["error": "\(error)"])
+                    since = try await takeCurrentPosition(filterID: filterID)
+                } else {
+                    throw MatrixBotError("the homeserver keeps refusing to sync (\(error)); check the homeserver, or remove the state folder to start afresh")
+                }
+                continue
             }
             let batch = try SyncBatch(json: json, userID: userID, logger: logger)
             let complete = try await handle(batch, answering: true)
@@ -169,9 +177,24 @@ public actor MatrixBot: Connector {
         }
     }
 
-    private func filterID() async throws -> String {
+    /// One sync without waiting, to learn the current position; invites are handled,
+    /// messages are not answered (they were sent before the bot was there).
+    private func takeCurrentPosition(filterID: String) async throws -> String {
+        logger.info("first start: taking the current sync position; earlier messages are not answered")
+        interpreter.notBefore = clock()
+        let json = try await withSession { try await self.client.sync(since: nil, filterID: filterID, timeout: 0) }
+        let batch = try SyncBatch(json: json, userID: userID, logger: logger)
+        try await handle(batch, answering: false)
+        try store.saveSyncPosition(batch.nextBatch, at: clock())
+        // Later batches hold only events after this position, so no time filter is needed
+        // (one would drop real questions when the bot's clock runs ahead of the server's).
+        interpreter.notBefore = nil
+        return batch.nextBatch
+    }
+
+    private func currentFilterID(forceUpload: Bool = false) async throws -> String {
         let key = "\(userID)#v\(SyncFilter.version)#\(configuration.timelineLimit)"
-        if let stored = try store.filterID(for: key) { return stored }
+        if !forceUpload, let stored = try store.filterID(for: key) { return stored }
         let definition = SyncFilter.definition(timelineLimit: configuration.timelineLimit)
         let id = try await withSession { try await self.client.uploadFilter(userID: self.userID, filter: definition) }
         try store.saveFilterID(id, for: key)

@@ -47,7 +47,10 @@ final class FakeHomeserver: @unchecked Sendable {
         case path.contains("/messages?"):
             return json(200, lock.withLock { pages.isEmpty ? ["chunk": []] : pages.removeFirst() })
         case path.hasPrefix("sync"):
-            if let next = lock.withLock({ () -> JSONValue? in syncs.isEmpty ? nil : syncs.removeFirst() }) { return json(200, next) }
+            if let next = lock.withLock({ () -> JSONValue? in syncs.isEmpty ? nil : syncs.removeFirst() }) {
+                if let status = next["__status"]?.intValue { return json(status, next) }
+                return json(200, next)
+            }
             bot?.requestStop()
             try await Task.sleep(for: .seconds(3600))
             throw CancellationError()
@@ -212,5 +215,35 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
         #expect(server.sentMessages.map(\.url) == ["$gap1", "$gap2", "$new"].map {
             "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: $0))"
         })
+    }
+
+    @Test func aRefusedSyncPositionIsRecoveredByANewFilterThenByStartingFromNow() async throws {
+        let store = try StateStore()
+        try store.saveSyncPosition("lost-position")
+        try store.saveFilterID("F-old", for: "@bot:x#v1#100")
+        let refused: JSONValue = ["__status": 400, "errcode": "M_UNKNOWN", "error": "Invalid stream token"]
+        let server = FakeHomeserver(syncs: [
+            refused, refused, ["next_batch": "fresh"],
+            ["next_batch": "s2", "rooms": ["join": ["!dm:x": room([message("$q", from: "@a:x", "hi")], members: 2)]]],
+        ])
+        try await makeBot(server, store: store).run()
+        let urls = server.transport.requests.map(\.url)
+        #expect(urls.filter { $0.hasSuffix("/filter") }.count == 1)
+        #expect(urls.contains { $0.contains("/sync?") && !$0.contains("since=") && $0.contains("timeout=0") })
+        #expect(server.sentMessages.count == 1)
+        #expect(try store.syncPosition() == "s2")
+    }
+
+    @Test func aSyncRefusedAgainAndAgainIsAFatalErrorThatSaysWhatToDo() async throws {
+        let store = try StateStore()
+        try store.saveSyncPosition("s0")
+        let refused: JSONValue = ["__status": 400, "errcode": "M_UNKNOWN", "error": "nope"]
+        let server = FakeHomeserver(syncs: [refused, refused, ["next_batch": "fresh"], refused, refused, refused])
+        let bot = makeBot(server, store: store)
+        await #expect {
+            try await bot.run()
+        } throws: { error in
+            "\(error)".contains("keeps refusing to sync")
+        }
     }
 }
