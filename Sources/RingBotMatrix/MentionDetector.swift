@@ -30,8 +30,9 @@ public struct MentionDetector: Sendable {
         if !prefix.isEmpty, let rest = Self.dropPrefix(prefix, from: trimmed) {
             return rest
         }
+        let html = formattedBody.map(ReplyFallback.stripHTML)
         let explicit = mentionedUserIDs.contains(userID)
-            || (formattedBody.map(ReplyFallback.stripHTML)?.contains(Self.pillTarget(userID)) ?? false)
+            || Self.pillTargets(userID).contains { target in html?.contains(target) ?? false }
         var names = [userID]
         if let displayName, !displayName.trimmingCharacters(in: .whitespaces).isEmpty { names.append(displayName) }
         names.append(localpart)
@@ -50,8 +51,9 @@ public struct MentionDetector: Sendable {
         return clean(String(text[range.upperBound...]))
     }
 
-    static func pillTarget(_ userID: String) -> String {
-        "matrix.to/#/" + userID
+    /// A pill's link to the user, plain or percent-encoded (clients write both).
+    static func pillTargets(_ userID: String) -> [String] {
+        ["matrix.to/#/" + userID, "matrix.to/#/" + MatrixPath.encode(userID)]
     }
 
     /// The first case-insensitive whole-word occurrence of `name` (with an optional leading `@`).

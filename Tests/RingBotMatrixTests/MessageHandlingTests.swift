@@ -53,6 +53,13 @@ import Testing
             mentionedUserIDs: []) == "Bot: calls say calling")
     }
 
+    @Test func aPercentEncodedPillCounts() {
+        #expect(detector.addressedText(
+            body: "Bot: calls say calling",
+            formattedBody: "<a href=\"https://matrix.to/#/%40ringbot%3Aexample.org\">Bot</a>: calls say calling",
+            mentionedUserIDs: []) == "Bot: calls say calling")
+    }
+
     @Test func aPillInsideAReplyQuoteDoesNotCount() {
         #expect(detector.addressedText(
             body: "calls say calling",
