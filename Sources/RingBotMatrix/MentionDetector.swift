@@ -34,6 +34,7 @@ public struct MentionDetector: Sendable {
         let explicit = mentionedUserIDs.contains(userID)
             || Self.pillTargets(userID).contains { target in html?.contains(target) ?? false }
         var names = [userID]
+        if let html, let pillText = Self.pillText(in: html, for: userID) { names.append(pillText) }
         if let displayName, !displayName.trimmingCharacters(in: .whitespaces).isEmpty { names.append(displayName) }
         names.append(localpart)
         for name in names {
@@ -49,6 +50,18 @@ public struct MentionDetector: Sendable {
         guard let range = text.range(of: prefix, options: [.caseInsensitive, .anchored]) else { return nil }
         if range.upperBound < text.endIndex, isWordCharacter(text[range.upperBound]) { return nil }
         return clean(String(text[range.upperBound...]))
+    }
+
+    /// The text of the first pill linking to `userID` (e.g. "Bot" in `<a href=".../#/@bot:x">Bot</a>`).
+    static func pillText(in html: String, for userID: String) -> String? {
+        for target in pillTargets(userID) {
+            guard let link = html.range(of: target),
+                  let open = html.range(of: ">", range: link.upperBound..<html.endIndex),
+                  let close = html.range(of: "</a>", range: open.upperBound..<html.endIndex) else { continue }
+            let text = String(html[open.upperBound..<close.lowerBound]).trimmingCharacters(in: .whitespaces)
+            if !text.isEmpty && !text.contains("<") { return text }
+        }
+        return nil
     }
 
     /// A pill's link to the user, plain or percent-encoded (clients write both).

@@ -50,14 +50,14 @@ import Testing
         #expect(detector.addressedText(
             body: "Bot: calls say calling",
             formattedBody: "<a href=\"https://matrix.to/#/@ringbot:example.org\">Bot</a>: calls say calling",
-            mentionedUserIDs: []) == "Bot: calls say calling")
+            mentionedUserIDs: []) == "calls say calling")
     }
 
     @Test func aPercentEncodedPillCounts() {
         #expect(detector.addressedText(
             body: "Bot: calls say calling",
             formattedBody: "<a href=\"https://matrix.to/#/%40ringbot%3Aexample.org\">Bot</a>: calls say calling",
-            mentionedUserIDs: []) == "Bot: calls say calling")
+            mentionedUserIDs: []) == "calls say calling")
     }
 
     @Test func aPillInsideAReplyQuoteDoesNotCount() {
