@@ -156,10 +156,15 @@ public struct Lexicon: Sendable, Hashable {
     /// (e.g. `whatsapp`, `ringing`). A message with none of them is marked, and
     /// the matcher learns from the examples how much that matters for each intent.
     public var anchors: [String]
+    /// Texting spellings read as the word they stand for (`u` → `you`, `ur` → `your`),
+    /// before anything else; unlike typos, these are too short to correct by distance.
+    public var respellings: [String: String]
 
     public init(concepts: [Concept] = [], platformTerms: [Platform: [String]] = [:],
-                stopwords: [String] = [], cues: [DialogueCue: [String]] = [:], anchors: [String] = []) {
+                stopwords: [String] = [], cues: [DialogueCue: [String]] = [:], anchors: [String] = [],
+                respellings: [String: String] = [:]) {
         self.anchors = anchors
+        self.respellings = respellings
         self.concepts = concepts
         self.platformTerms = platformTerms
         self.stopwords = stopwords
@@ -173,6 +178,7 @@ public struct Lexicon: Sendable, Hashable {
         stopwords += other.stopwords
         for (cue, phrases) in other.cues { cues[cue, default: []] += phrases }
         anchors += other.anchors
+        respellings.merge(other.respellings) { first, _ in first }
     }
 }
 

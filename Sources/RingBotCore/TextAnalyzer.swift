@@ -13,6 +13,7 @@ public struct TextAnalyzer: Sendable {
     private let platformIndex: PhraseIndex<Platform>
     private let cuePhrases: [(cue: DialogueCue, stems: [String])]
     private let stopwords: Set<String>
+    private let respellings: [String: String]
     private let anchors: Set<String>
     /// The term added to a message that has none of the lexicon's anchors.
     public static let noAnchorTerm = "@no_anchor"
@@ -31,6 +32,7 @@ public struct TextAnalyzer: Sendable {
         lexicon.stopwords.forEach(learn)
         Self.negators.forEach { vocabulary[$0, default: 0] += 1 }
         corrector = TypoCorrector(vocabulary: vocabulary)
+        respellings = lexicon.respellings
 
         let stem = { (text: String) in TextNormalizer.tokens(text).map(Stemmer.stem) }
         // A stem shared by words of different concepts (`calling` and `call`) is
@@ -42,10 +44,32 @@ public struct TextAnalyzer: Sendable {
             }
         }
         var concepts = PhraseIndex<String>(exactWhere: Set(conceptsOfStem.filter { $0.value.count > 1 }.keys))
+        // A multi-word term also matches with another concept's one-word synonyms in it:
+        // "deleted whatsapp" matches "deleted wa".
+        var synonyms: [String: [String]] = [:]
+        for concept in lexicon.concepts {
+            let single = concept.terms.map { TextNormalizer.tokens($0) }.filter { $0.count == 1 }.map { $0[0] }
+            // True synonyms only: inflections (`call`, `calls`) are the stemmer's business.
+            for word in single {
+                synonyms[word, default: []] += single.filter { Stemmer.stem($0) != Stemmer.stem(word) }
+            }
+        }
         for concept in lexicon.concepts {
             for term in concept.terms {
                 let words = TextNormalizer.tokens(term)
-                concepts.insert(words.map(Stemmer.stem), words: words, value: "#" + concept.name)
+                var variants = [words]
+                if words.count > 1 {
+                    for (i, word) in words.enumerated() {
+                        for synonym in synonyms[word] ?? [] {
+                            var variant = words
+                            variant[i] = synonym
+                            variants.append(variant)
+                        }
+                    }
+                }
+                for variant in variants {
+                    concepts.insert(variant.map(Stemmer.stem), words: variant, value: "#" + concept.name)
+                }
             }
         }
         conceptIndex = concepts
@@ -67,7 +91,7 @@ public struct TextAnalyzer: Sendable {
 
     /// Analyses one message (or one piece of knowledge text).
     public func analyze(_ text: String) -> MessageAnalysis {
-        let words = TextNormalizer.tokens(text).map { corrector.correct($0) }
+        let words = TextNormalizer.tokens(text).map { respellings[$0] ?? corrector.correct($0) }
 
         // Platform words are found on whole words, then left out of matching.
         var platform: Platform?
@@ -156,8 +180,11 @@ struct PhraseIndex<Value: Sendable>: Sendable {
 
     mutating func insert(_ keys: [String], words: [String]? = nil, value: Value) {
         guard let first = keys.first else { return }
-        byFirstKey[first, default: []].append((keys, words ?? keys, value))
-        byFirstKey[first]!.sort { $0.keys.count > $1.keys.count }
+        // Kept longest first, so the first match found is the longest.
+        var entries = byFirstKey[first] ?? []
+        let position = entries.firstIndex { $0.keys.count < keys.count } ?? entries.endIndex
+        entries.insert((keys, words ?? keys, value), at: position)
+        byFirstKey[first] = entries
     }
 
     func longestMatch(in keys: [String], words: [String]? = nil, at index: Int) -> (value: Value, length: Int)? {

@@ -79,6 +79,19 @@ enum DocumentDecoder {
         }
         lexicon.stopwords = map.strings("stopwords").map(\.text)
         lexicon.anchors = map.strings("anchors").map(\.text)
+        if let node = map.value("respell"), !MappingReader.isNull(node),
+           var respell = MappingReader(node, sink: sink, what: "`respell` (lines of `texting: word`)") {
+            for key in respell.keys {
+                guard let word = respell.string(key) else { continue }
+                let from = TextNormalizer.tokens(key), to = TextNormalizer.tokens(word)
+                guard from.count == 1, to.count == 1 else {
+                    sink.report(respell.value(key), "`respell` maps one word to one word, e.g. `u: you`")
+                    continue
+                }
+                lexicon.respellings[from[0]] = to[0]
+            }
+            respell.finish()
+        }
         if let node = map.value("cues"), !MappingReader.isNull(node),
            var cues = MappingReader(node, sink: sink, what: "`cues`") {
             for cue in DialogueCue.allCases {

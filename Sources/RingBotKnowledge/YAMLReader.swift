@@ -41,6 +41,9 @@ struct MappingReader {
         }
     }
 
+    /// Every key of the mapping, in order.
+    var keys: [String] { entries.map(\.key) }
+
     /// The raw value node for `key`, if present.
     mutating func value(_ key: String) -> Node? {
         used.insert(key)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `ringbot`: the root command. With no subcommand it opens the local chat.
 @main
@@ -17,4 +18,26 @@ struct RingBotCommand: AsyncParsableCommand {
         ],
         defaultSubcommand: ReplCommand.self
     )
+
+    /// Runs the command line. Exit status follows the contract: 0 success, 1 runtime
+    /// failure, 2 bad usage or bad input files (ArgumentParser's own usage code is 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { Stderr.write(message) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }

@@ -309,3 +309,25 @@ struct KnowledgeCLITests {
         #expect(check.stdout.hasPrefix(CLI.knowledge), "\(check.stdout)")
     }
 }
+
+@Suite("exit status")
+struct ExitStatusCLITests {
+    @Test("bad usage exits 2 with a message that says what to do", arguments: [
+        ["eval"],
+        ["eval", "x.tsv", "--min-accuracy", "2"],
+        ["classify", "--no-such-flag"],
+    ])
+    func badUsageExitsTwo(arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 2, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("Usage:") || result.stderr.contains("Error:"), "stderr: \(result.stderr)")
+    }
+
+    @Test("--help and --version exit 0")
+    func helpExitsZero() throws {
+        #expect(try CLI.run(["--help"]).status == 0)
+        let version = try CLI.run(["--version"])
+        #expect(version.status == 0)
+        #expect(!version.stdout.isEmpty)
+    }
+}
