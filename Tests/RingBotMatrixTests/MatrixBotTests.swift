@@ -75,10 +75,10 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
 
 @Suite struct MatrixBotTests {
     func makeBot(_ server: FakeHomeserver, store: StateStore, configuration: MatrixBotConfiguration? = nil,
-                 logs: LogRecorder = LogRecorder()) -> MatrixBot {
+                 flood: FloodControlSettings = .off, logs: LogRecorder = LogRecorder()) -> MatrixBot {
         let http = MatrixHTTP(baseURL: "https://hs.x", transport: server.transport, logger: logs.logger,
                               sleep: { _ in }, random: { 0 })
-        let engine = BotEngine(assistants: AssistantBox(testAssistant()), store: store, flood: .off, logger: logs.logger)
+        let engine = BotEngine(assistants: AssistantBox(testAssistant()), store: store, flood: flood, logger: logs.logger)
         let bot = MatrixBot(
             configuration: configuration ?? MatrixBotConfiguration(
                 homeserver: "https://hs.x", userID: "@bot:x", password: "PASSWORD",
@@ -245,5 +245,21 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
         } throws: { error in
             "\(error)".contains("keeps refusing to sync")
         }
+    }
+
+    @Test func aFloodGetsOneSlowDownNoticeAndThenSilence() async throws {
+        let store = try StateStore()
+        try store.saveSyncPosition("s0")
+        let server = FakeHomeserver(syncs: [
+            ["next_batch": "s1", "rooms": ["join": ["!dm:x": room((1...4).map {
+                message("$q\($0)", from: "@a:x", "question \($0)")
+            }, members: 2)]]],
+        ])
+        try await makeBot(server, store: store, flood: FloodControlSettings(maxMessages: 2, window: 60, coolDown: 60)).run()
+        let urls = server.sentMessages.map(\.url)
+        #expect(urls.count == 3)
+        #expect(urls.last?.hasSuffix(TransactionID.slowDown(for: "$q3")) == true)
+        #expect(server.sentMessages.last?.content["body"]?.stringValue == BotEngine.slowDownText)
+        #expect(server.sentMessages.last?.content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$q3"]])
     }
 }
