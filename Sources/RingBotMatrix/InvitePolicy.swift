@@ -11,6 +11,7 @@ public struct InvitePolicy: Sendable, Equatable {
 
     public var acceptsEveryone: Bool { allowedUsers.isEmpty && allowedServers.isEmpty }
 
+    /// Whether an invite from `inviter` (`nil`: unknown) is accepted.
     public func accepts(inviter: String?) -> Bool {
         if acceptsEveryone { return true }
         guard let inviter else { return false }

@@ -29,6 +29,10 @@ public actor MatrixBot: Connector {
     public static let encryptionNoticeText =
         "Sorry, I cannot read encrypted rooms, so I will not answer here. Please ask me in a room without encryption or in a direct chat without encryption."
 
+    /// - Parameters:
+    ///   - client: the homeserver; its token is set by ``run()`` (login, stored or given).
+    ///   - store: session, sync position and conversations (also the `engine`'s store).
+    ///   - clock: the time source, injected for tests.
     public init(configuration: MatrixBotConfiguration, client: MatrixClient, store: StateStore, engine: BotEngine,
                 logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration

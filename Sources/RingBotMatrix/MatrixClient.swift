@@ -8,6 +8,7 @@ public final class MatrixClient: @unchecked Sendable {
     // @unchecked: `token` is only accessed while holding `lock`; `http` is immutable.
     private let lock = NSLock()
     private var token: String?
+    /// The retrying request layer (and the homeserver's base URL).
     public let http: MatrixHTTP
 
     public init(http: MatrixHTTP, accessToken: String? = nil) {

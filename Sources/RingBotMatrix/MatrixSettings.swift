@@ -38,8 +38,11 @@ public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible
 /// sync_timeout_ms: 30000
 /// ```
 public struct MatrixSettings: Sendable, Equatable {
+    /// What the bot itself needs (homeserver, user, credentials, rooms, invites).
     public var bot: MatrixBotConfiguration
+    /// `RINGBOT_STATE_DIR` or `state_dir:`; default ``defaultStateDirectory``.
     public var stateDirectory: String
+    /// The `flood:` section.
     public var flood: FloodControlSettings
 
     /// The environment variable names of the contract.

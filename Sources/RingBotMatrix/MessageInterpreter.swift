@@ -36,6 +36,7 @@ public enum Interpretation: Sendable, Equatable {
 /// sent before it.
 public struct MessageInterpreter: Sendable {
     public var detector: MentionDetector
+    /// When set, messages sent before it are ignored (used for the first sync only).
     public var notBefore: Date?
 
     public init(detector: MentionDetector, notBefore: Date? = nil) {
@@ -43,6 +44,7 @@ public struct MessageInterpreter: Sendable {
         self.notBefore = notBefore
     }
 
+    /// What to do with `event` of `roomID`, a room of `kind`.
     public func interpret(_ event: RoomEvent, roomID: String, kind: RoomKind) -> Interpretation {
         guard event.type == "m.room.message" else { return .ignore(reason: "not a message") }
         guard event.sender != detector.userID else { return .ignore(reason: "own message") }

@@ -122,6 +122,7 @@ public final class StateStore: ConversationStore, Sendable {
     /// The uploaded filter id for `key` (the filter's user and definition), if any.
     public func filterID(for key: String) throws -> String? { try value("filter:" + key) }
 
+    /// Stores the id of the filter uploaded for `key`.
     public func saveFilterID(_ id: String, for key: String) throws { try setValue(id, for: "filter:" + key) }
 
     // MARK: Encrypted rooms
