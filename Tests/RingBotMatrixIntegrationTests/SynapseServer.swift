@@ -14,13 +14,21 @@ final class SynapseServer {
 
     /// - Parameter lowRateLimit: a low `rc_message` (0.5/s, burst 2) for every non-exempt user.
     init(lowRateLimit: Bool = false) throws {
-        dataDirectory = try Paths.temporaryDirectory("synapse")
-        guard let port = Int(try Self.harness(["free-port"]).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw IntegrationError("the Synapse harness printed no port")
+        let directory = try Paths.temporaryDirectory("synapse")
+        do {
+            guard let port = Int(try Self.harness(["free-port"]).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw IntegrationError("the Synapse harness printed no port")
+            }
+            try Self.harness(["init", directory, String(port)] + (lowRateLimit ? ["--low-rate-limit"] : []))
+            try Self.harness(["start", directory, "--timeout", "60"])
+            dataDirectory = directory
+            self.port = port
+            running = true
+        } catch {
+            _ = try? Self.harness(["stop", directory])
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
         }
-        self.port = port
-        try Self.harness(["init", dataDirectory, String(port)] + (lowRateLimit ? ["--low-rate-limit"] : []))
-        try start()
     }
 
     deinit {
@@ -73,7 +81,8 @@ final class SynapseServer {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw IntegrationError("Synapse harness `\(arguments.first ?? "")` failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message) (install Synapse with `make synapse`, or set RINGBOT_SYNAPSE_VENV)")
+            let advice = message.contains("RINGBOT_SYNAPSE_VENV") ? "" : " (see the Synapse log named above; `make synapse` installs Synapse)"
+            throw IntegrationError("Synapse harness `\(arguments.first ?? "")` failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message)\(advice)")
         }
         return String(decoding: out, as: UTF8.self)
     }
