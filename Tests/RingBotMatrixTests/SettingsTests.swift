@@ -2,7 +2,17 @@ import Foundation
 import Testing
 @testable import RingBotMatrix
 
-@Suite struct SettingsTests {
+@Suite final class SettingsTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringbot-settings-\(UUID().uuidString)")
+
+    init() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     let base = [
         "RINGBOT_MATRIX_HOMESERVER": "https://matrix.example.org/",
         "RINGBOT_MATRIX_USER": "@ringbot:example.org",
@@ -10,8 +20,7 @@ import Testing
     ]
 
     func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ringbot-settings-\(UUID().uuidString).yaml").path
+        let path = directory.appendingPathComponent("\(UUID().uuidString).yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -4,10 +4,17 @@ import RingBotCore
 import RingBotRuntime
 @testable import RingBotMatrix
 
-@Suite struct StateStoreTests {
+@Suite final class StateStoreTests {
+    private var made: [String] = []
+
+    deinit {
+        for path in made { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     func temporaryDirectory() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ringbot-store-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        made.append(path)
         return path
     }
 
