@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .executable(name: "ringbot", targets: ["ringbot"]),
         .library(name: "RingBotCore", targets: ["RingBotCore"]),
+        // For the separate libFuzzer package in Tests/Fuzz, which depends on this one by path.
+        .library(name: "RingBotKnowledge", targets: ["RingBotKnowledge"]),
+        .library(name: "RingBotTerminal", targets: ["RingBotTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
