@@ -27,7 +27,8 @@ private let knownIntents: Set<String> = Set(assistant.knowledge.intents.map(\.id
 /// A fixed clock: the dialogue reads no clock, and idle expiry must not depend on the run.
 private let start = Date(timeIntervalSince1970: 1_700_000_000)
 
-private let allowedTags = ["<p>", "</p>", "<strong>", "</strong>", "<ol>", "</ol>", "<ul>", "</ul>", "<li>", "</li>"]
+private let allowedTagScalars = ["<p>", "</p>", "<strong>", "</strong>", "<ol>", "</ol>", "<ul>", "</ul>", "<li>", "</li>"]
+    .map { Array($0.unicodeScalars) }
 
 private func check(_ condition: Bool, _ message: @autoclosure () -> String, _ text: String) {
     if !condition {
@@ -40,11 +41,24 @@ private func checkConfidence(_ value: Double, _ what: String, _ text: String) {
     check(value.isFinite && value >= 0 && value <= 1, "\(what) confidence \(value) outside [0, 1]", text)
 }
 
-/// HTML with the allowed tags removed has no `<` or `>` left: text never becomes markup.
+/// Every `<` in the HTML opens an allowed tag, and every `>` closes one: text never becomes markup.
+/// Scalar by scalar, not by `Character`: a combining mark at the start of the user's text forms one
+/// grapheme with the tag's `>` (harmless to an HTML parser, which reads code points).
 private func checkHTML(_ html: String, _ text: String) {
-    var rest = html
-    for tag in allowedTags { rest = rest.replacingOccurrences(of: tag, with: "") }
-    check(!rest.unicodeScalars.contains { $0 == "<" || $0 == ">" }, "HTML output has injected markup: \(html.prefix(200))", text)
+    let scalars = Array(html.unicodeScalars)
+    var i = 0
+    while i < scalars.count {
+        if scalars[i] == "<" {
+            let tag = allowedTagScalars.first { tag in
+                i + tag.count <= scalars.count && scalars[i..<(i + tag.count)].elementsEqual(tag)
+            }
+            check(tag != nil, "HTML output has injected markup: \(html.prefix(200))", text)
+            i += tag!.count
+        } else {
+            check(scalars[i] != ">", "HTML output has a stray '>': \(html.prefix(200))", text)
+            i += 1
+        }
+    }
 }
 
 /// No C0/C1 control characters (so no ESC) except newline and tab.
