@@ -79,6 +79,8 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
+        // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
+        .testTarget(name: "RingBotRobustnessTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
     ],
     swiftLanguageModes: [.v6]
 )
