@@ -7,7 +7,7 @@ SYNAPSE_VENV   ?= $(CACHE_DIR)/synapse-venv
 BUILD_FLAGS    ?=
 export RINGBOT_SYNAPSE_VENV := $(SYNAPSE_VENV)
 
-.PHONY: run test bench build release deps synapse check-kb clean
+.PHONY: run test bench build release deps synapse check-kb clean fuzz
 
 run: deps
 	@$(SWIFT) build $(BUILD_FLAGS) --product ringbot >&2
@@ -29,6 +29,21 @@ build: deps
 
 check-kb: build
 	"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" kb check
+
+# libFuzzer on the core (Tests/Fuzz, a separate package): classify, a 3-turn dialogue and every
+# renderer on each input, trapping on a broken invariant. Runs on a copy of the seed corpus in
+# .build/fuzz-corpus (git-ignored); crashes and slow units are written to .build/fuzz-artifacts/.
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS   ?=
+FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz: deps
+	cd Tests/Fuzz && $(SWIFT) build $(FUZZ_BUILD)
+	mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
+	cp Tests/Fuzz/corpus/* .build/fuzz-corpus/
+	SWIFT_BACKTRACE=enable=no "$$(cd Tests/Fuzz && $(SWIFT) build $(FUZZ_BUILD) --show-bin-path)/ringbot-fuzz" \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=60 -print_final_stats=1 \
+		-artifact_prefix=.build/fuzz-artifacts/ $(FUZZ_FLAGS) .build/fuzz-corpus
 
 # System libraries: libcurl (HTTP) and SQLite (state store) headers.
 deps:

@@ -11,6 +11,9 @@ let package = Package(
     products: [
         .executable(name: "ringbot", targets: ["ringbot"]),
         .library(name: "RingBotCore", targets: ["RingBotCore"]),
+        // For the separate libFuzzer package in Tests/Fuzz, which depends on this one by path.
+        .library(name: "RingBotKnowledge", targets: ["RingBotKnowledge"]),
+        .library(name: "RingBotTerminal", targets: ["RingBotTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -85,6 +88,8 @@ let package = Package(
         .testTarget(name: "RingBotCLITests", dependencies: [], exclude: ["Fixtures"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
+        // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
+        .testTarget(name: "RingBotRobustnessTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,9 @@ public struct TypoCorrector: Sendable {
     public static let minLength = 5
     /// Words at least this long may be two edits away.
     public static let twoEditLength = 8
+    /// Words longer than this are never corrected: no real word is that long, and the
+    /// two-edit search costs the cube of the length (a 4,000-letter word took minutes).
+    public static let maxLength = 32
 
     private let vocabulary: [String: Int]  // word → frequency
     private let deletes: [String: [String]]  // one-deletion variant → words
@@ -30,7 +33,7 @@ public struct TypoCorrector: Sendable {
             return squeezed
         }
         let length = word.utf8.count
-        guard length >= Self.minLength, vocabulary[word] == nil,
+        guard length >= Self.minLength, length <= Self.maxLength, vocabulary[word] == nil,
               word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
         let maxDistance = length >= Self.twoEditLength ? 2 : 1
         var candidates: Set<String> = []
