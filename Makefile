@@ -1,5 +1,5 @@
 # RingBot: `make run` opens the local chat, `make test` runs every test.
-# Both install what is missing first (libcurl headers via apt-get when possible).
+# Both install what is missing first (system headers via apt-get when possible).
 
 SWIFT          ?= swift
 CACHE_DIR      ?= $(HOME)/.cache/ringbot
@@ -17,12 +17,18 @@ test: deps synapse
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
-bench: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product ringbot
-	$(SWIFT) build -c release --static-swift-stdlib --product ringbot-bench
-	"$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/ringbot-bench" \
-		--ringbot "$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/ringbot" \
-		--data ../shared/data/dev.tsv
+# Speed and memory, measured on the release binary as deployed (static Swift runtime):
+# the core's figures, then the end-to-end Matrix figures against a throw-away Synapse.
+RELEASE := -c release --static-swift-stdlib
+DEV_TSV ?= ../shared/data/dev.tsv
+
+bench: deps synapse
+	$(SWIFT) build $(RELEASE) --product ringbot
+	$(SWIFT) build $(RELEASE) --product ringbot-bench
+	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot-bench" \
+		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
+	"$(SYNAPSE_VENV)/bin/python" Tests/Support/synapse/matrix-bench.py \
+		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -45,7 +51,7 @@ fuzz: deps
 		-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=60 -print_final_stats=1 \
 		-artifact_prefix=.build/fuzz-artifacts/ $(FUZZ_FLAGS) .build/fuzz-corpus
 
-# System libraries: libcurl (HTTP) and SQLite (state store) headers.
+# System libraries: libcurl (HTTP), SQLite (state store) and libedit (chat line editing).
 deps:
 	@Tests/Support/install-deps.sh
 
