@@ -10,6 +10,8 @@ Routes (all GET unless noted):
   /retry                  429 with Retry-After: 3
   /slow?ms=N&arrived=ID   waits N ms, then 200 "slow"; marks ID as arrived first
   /wait-arrived?id=ID     blocks until a request with arrived=ID has arrived, then 200
+  /slow-state?id=ID       200 "running" while the /slow request with arrived=ID is still
+                          waiting, "done" once it has answered
   /large?bytes=N          200 with N bytes and a Content-Length
   /large-unsized?bytes=N  200 with N bytes, no Content-Length, connection closed at end
   /truncated              Content-Length: 100 but only 10 bytes, then close
@@ -17,6 +19,9 @@ Routes (all GET unless noted):
   /headers                200, body: the request headers as "name: value" lines
   /tag?tag=T&ms=N         waits N ms, then 200 with body T
   /echo (any method)      200, body = request body, X-Method = method
+  /barrier?group=G&n=N&tag=T  waits until N requests of group G are in the server at
+                          once, then 200 with body T; 504 "alone" if that does not
+                          happen within 60 s (the client did not send them in parallel)
 """
 import os
 import socket
@@ -30,6 +35,15 @@ from urllib.parse import parse_qs, urlparse
 HERE = os.path.dirname(os.path.abspath(__file__))
 arrivals = {}
 arrivals_lock = threading.Lock()
+
+
+barriers = {}
+finished = set()
+
+
+def barrier(group, parties):
+    with arrivals_lock:
+        return barriers.setdefault(group, threading.Barrier(parties, timeout=60))
 
 
 def arrival(ident):
@@ -70,7 +84,20 @@ class Handler(BaseHTTPRequestHandler):
             if "arrived" in query:
                 arrival(query["arrived"]).set()
             time.sleep(int(query.get("ms", "1000")) / 1000)
+            if "arrived" in query:
+                with arrivals_lock:
+                    finished.add(query["arrived"])
             self.send(200, b"slow")
+        elif path == "/slow-state":
+            with arrivals_lock:
+                state = b"done" if query["id"] in finished else b"running"
+            self.send(200, state)
+        elif path == "/barrier":
+            try:
+                barrier(query["group"], int(query["n"])).wait()
+                self.send(200, query.get("tag", "").encode())
+            except threading.BrokenBarrierError:
+                self.send(504, b"alone")
         elif path == "/wait-arrived":
             arrival(query["id"]).wait(30)
             self.send(200, b"arrived")
