@@ -40,9 +40,16 @@ let package = Package(
             "CCurl",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // OpenSSL's libcrypto (a dependency of libcurl already), for SHA-256.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Chat-platform-neutral runtime: turns incoming messages into replies.
         .target(name: "RingBotRuntime", dependencies: [
             "RingBotCore",
+            "CCrypto",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The Matrix connector and its SQLite state store.

@@ -10,6 +10,7 @@ if ! pkg-config --exists libcurl 2>/dev/null || [ ! -f /usr/include/x86_64-linux
 fi
 pkg-config --exists sqlite3 2>/dev/null || missing+=(libsqlite3-dev)
 pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+pkg-config --exists libcrypto 2>/dev/null || missing+=(libssl-dev)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
