@@ -219,12 +219,16 @@ struct GeneratedFileTests {
         #expect(loadProblems(folder.path) == ["\(folder.path)/bom.yaml:1: file is not valid UTF-8 text; save it as UTF-8"])
     }
 
-    @Test("a file over 1 MiB is refused without being parsed")
-    func tooLarge() throws {
+    @Test("a file over 1 MiB is refused without being parsed", arguments: [(1 << 20) + 1, 10_000_000])
+    func tooLarge(size: Int) throws {
         let folder = try TempFolder()
         defer { folder.cleanup() }
-        let size = (1 << 20) + 1
-        try folder.write("huge.yaml", Data(repeating: 0x61, count: size))
+        // Valid-looking YAML, so only the size check can refuse it.
+        var text = Data("kind: intent\nexamples:\n".utf8)
+        let line = Data("  - my whatsapp call says calling\n".utf8)
+        while text.count + line.count <= size { text.append(line) }
+        text.append(Data(repeating: 0x20, count: size - text.count))
+        try folder.write("huge.yaml", text)
         #expect(loadProblems(folder.path) == [
             "\(folder.path)/huge.yaml:1: file is too large (\(size) bytes, the limit is \(1 << 20)); split it into several files",
         ])
