@@ -12,15 +12,25 @@ public struct TypoCorrector: Sendable {
     public static let maxLength = 32
 
     private let vocabulary: [String: Int]  // word → frequency
-    private let deletes: [String: [String]]  // one-deletion variant → words
+    private let words: [String]
+    /// Hash of a one-deletion variant → indices in `words`. Hashes, not strings, keep the
+    /// index small; a collision only adds a candidate, which the distance check rejects.
+    private let deletes: [UInt64: [Int32]]
 
     public init(vocabulary: [String: Int]) {
         self.vocabulary = vocabulary
-        var deletes: [String: [String]] = [:]
-        for word in vocabulary.keys where word.utf8.count >= Self.minLength - 1 {
-            for variant in Self.oneDeletions(word) { deletes[variant, default: []].append(word) }
+        let words = vocabulary.keys.filter { $0.utf8.count >= Self.minLength - 1 }.sorted()
+        var deletes: [UInt64: [Int32]] = [:]
+        deletes.reserveCapacity(words.count * 8)
+        for (index, word) in words.enumerated() {
+            Self.forEachOneDeletion(Array(word.utf8)) { deletes[Self.hash($0), default: []].append(Int32(index)) }
         }
+        self.words = words
         self.deletes = deletes
+    }
+
+    private func candidates(deletionHash: UInt64) -> [String] {
+        deletes[deletionHash].map { $0.map { words[Int($0)] } } ?? []
     }
 
     /// Whether `word` is in the vocabulary.
@@ -37,17 +47,21 @@ public struct TypoCorrector: Sendable {
               word.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return word }
         let maxDistance = length >= Self.twoEditLength ? 2 : 1
         var candidates: Set<String> = []
-        if let words = deletes[word] { candidates.formUnion(words) }  // an extra letter typed
-        let variants = Self.oneDeletions(word)
-        for variant in variants {
-            if vocabulary[variant] != nil { candidates.insert(variant) }  // a letter missing
-            if let words = deletes[variant] { candidates.formUnion(words) }  // swapped or replaced
+        let bytes = Array(word.utf8)
+        candidates.formUnion(self.candidates(deletionHash: Self.hash(bytes[...])))  // an extra letter typed
+        var variants: [[UInt8]] = []
+        Self.forEachOneDeletion(bytes) { variant in
+            variants.append(Array(variant))
+            let text = String(decoding: variant, as: UTF8.self)
+            if vocabulary[text] != nil { candidates.insert(text) }  // a letter missing
+            candidates.formUnion(self.candidates(deletionHash: Self.hash(variant)))  // swapped or replaced
         }
         if maxDistance == 2 && candidates.isEmpty {
             for variant in variants {
-                for second in Self.oneDeletions(variant) {
-                    if vocabulary[second] != nil { candidates.insert(second) }
-                    if let words = deletes[second] { candidates.formUnion(words) }
+                Self.forEachOneDeletion(variant) { second in
+                    let text = String(decoding: second, as: UTF8.self)
+                    if vocabulary[text] != nil { candidates.insert(text) }
+                    candidates.formUnion(self.candidates(deletionHash: Self.hash(second)))
                 }
             }
         }
@@ -72,17 +86,28 @@ public struct TypoCorrector: Sendable {
         return out.count == word.utf8.count ? nil : String(decoding: out, as: UTF8.self)
     }
 
-    static func oneDeletions(_ word: String) -> [String] {
-        let bytes = Array(word.utf8)
-        guard bytes.count > 1 else { return [] }
-        var out: [String] = []
-        out.reserveCapacity(bytes.count)
-        for index in bytes.indices {
-            var copy = bytes
-            copy.remove(at: index)
-            out.append(String(decoding: copy, as: UTF8.self))
+    /// Calls `body` with each copy of `bytes` missing one byte.
+    static func forEachOneDeletion(_ bytes: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
+        guard bytes.count > 1 else { return }
+        var buffer = [UInt8](repeating: 0, count: bytes.count - 1)
+        for skip in bytes.indices {
+            var k = 0
+            for (index, byte) in bytes.enumerated() where index != skip {
+                buffer[k] = byte
+                k += 1
+            }
+            body(buffer[...])
         }
-        return out
+    }
+
+    /// FNV-1a, 64-bit: stable across runs (unlike `Hasher`), cheap for short words.
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
     }
 
     /// Optimal-string-alignment distance (adjacent swaps count as one edit), stopping early past `limit`.

@@ -35,7 +35,9 @@ public enum KnowledgeLoader {
             defer { problems += sink.problems }
             let root: Node
             do {
-                guard let node = try Yams.compose(yaml: file.text) else {
+                // `.basic`: no implicit tags. The decoder reads every scalar as text itself, and the
+                // default resolver runs regular expressions on each scalar (ICU: megabytes, milliseconds).
+                guard let node = try Yams.compose(yaml: file.text, .basic) else {
                     sink.report(nil, "file is empty; start it with a `kind:` line")
                     continue
                 }
