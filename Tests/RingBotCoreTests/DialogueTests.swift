@@ -316,3 +316,30 @@ struct ClarificationTests {
         #expect(state.topic == first)
     }
 }
+
+@Suite("Dialogue: clarification on the real knowledge")
+struct RealClarificationTests {
+    @Test("an either-or question names both topics, and the choice answers the one picked")
+    func eitherOr() throws {
+        var chat = try Conversation()
+        let question = chat.say("blocked or uninstalled?")
+        #expect(!question.answered)
+        #expect(Set(chat.state.pendingChoice) == ["blocked", "inactive_account"])
+        #expect(question.plainText.contains("1. "))
+        #expect(question.plainText.contains("2. "))
+        let second = try #require(chat.state.pendingChoice.last)
+        let answer = chat.say("2")
+        #expect(answer.intent == second)
+        #expect(answer.answered)
+        #expect(chat.state.topic == second)
+        #expect(chat.state.pendingChoice.isEmpty)
+    }
+
+    @Test("a clear question is answered without asking")
+    func clearQuestion() throws {
+        var chat = try Conversation()
+        let reply = chat.say("i think she blocked my number on whatsapp")
+        #expect(reply.intent == "blocked")
+        #expect(chat.state.pendingChoice.isEmpty)
+    }
+}
