@@ -7,8 +7,10 @@ Listens on 127.0.0.1 only, on two free ports, and prints one line `PROXY_PORT CO
 on stdout once both accept connections. Every request to the proxy port is forwarded to the
 upstream (a Synapse on the loopback) unless a fault mode is active. The control port answers:
 
-    GET /mode?name=NAME[&count=N]   switch the mode (N: how many requests it applies to,
-                                    then back to pass; default: until the next switch)
+    GET /mode?name=NAME[&count=N][&method=M]
+                                    switch the mode (N: how many requests it applies to,
+                                    then back to pass; default: until the next switch;
+                                    M: only requests with that method, others pass)
     GET /stats                      JSON: requests seen, faults served per mode, stalled
                                     requests the client gave up on, the current mode
 
@@ -45,30 +47,34 @@ class State:
         self.lock = threading.Lock()
         self.mode = "pass"
         self.remaining = None  # None: until switched
+        self.method = None  # None: every method
         self.requests = 0
         self.served = {mode: 0 for mode in MODES}
         self.abandoned = 0
         self.stopping = threading.Event()
 
-    def take(self):
+    def take(self, method):
         """The mode for a new request (and counts it)."""
         with self.lock:
             self.requests += 1
             mode = self.mode
+            if self.method is not None and method != self.method:
+                self.served["pass"] += 1
+                return "pass"
             if self.remaining is not None:
                 self.remaining -= 1
                 if self.remaining <= 0:
-                    self.mode, self.remaining = "pass", None
+                    self.mode, self.remaining, self.method = "pass", None, None
             self.served[mode] += 1
             return mode
 
-    def switch(self, mode, count):
+    def switch(self, mode, count, method):
         with self.lock:
-            self.mode, self.remaining = mode, count
+            self.mode, self.remaining, self.method = mode, count, method
 
     def snapshot(self):
         with self.lock:
-            return {"mode": self.mode, "remaining": self.remaining, "requests": self.requests,
+            return {"mode": self.mode, "remaining": self.remaining, "method": self.method, "requests": self.requests,
                     "served": dict(self.served), "abandoned": self.abandoned}
 
 
@@ -86,7 +92,7 @@ class ProxyHandler(BaseHTTPRequestHandler):
     def handle_one(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
-        mode = STATE.take()
+        mode = STATE.take(self.command)
         path_only = urllib.parse.urlsplit(self.path).path
         sys.stderr.write(f"fault-proxy: {mode} {self.command} {path_only}\n")
         sys.stderr.flush()
@@ -176,7 +182,7 @@ class ControlHandler(BaseHTTPRequestHandler):
                 self.reply(400, {"error": f"unknown mode {name!r}; modes: {sorted(MODES)}"})
                 return
             count = int(query["count"]) if "count" in query else None
-            STATE.switch(name, count)
+            STATE.switch(name, count, query.get("method"))
             self.reply(200, STATE.snapshot())
         elif url.path == "/stats":
             self.reply(200, STATE.snapshot())
