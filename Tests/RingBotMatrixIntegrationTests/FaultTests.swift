@@ -40,6 +40,9 @@ import Testing
             questions.append(question)
             // The bot must really have been given the faulty answers (a stalled one: given up on).
             try await waitFor("the bot to get \(phase.faults) × \(phase) (proxy log: \(proxy.logPath))", timeout: .seconds(90)) {
+                if !fixture.bot.isRunning {
+                    throw IntegrationError("the bot stopped during \(phase): \(fixture.bot.log.suffix(1500))")
+                }
                 let now = try await proxy.stats()
                 let done = phase.mode == .stall ? now.abandoned - before.abandoned
                                                 : now.count(phase.mode) - before.count(phase.mode)
@@ -67,5 +70,49 @@ import Testing
         if let leak = firstSecretLine(in: proxy.log, secrets: [Fixture.botPassword] + fixture.bot.seenTokens.sorted()) {
             Issue.record("a secret appears in the fault proxy's log: \(leak)")
         }
+    }
+
+    @Test func aBrokenKnowledgeFileOnSIGHUPIsLoggedLikeKBCheckAndTheOldKnowledgeKeepsAnswering() async throws {
+        let knowledge = try Paths.temporaryDirectory("knowledge")
+        defer { try? FileManager.default.removeItem(atPath: knowledge) }
+        try FileManager.default.removeItem(atPath: knowledge)
+        try FileManager.default.copyItem(atPath: Paths.knowledge, toPath: knowledge)
+        let thanks = knowledge + "/conversation/thanks.yaml"
+        let original = try String(contentsOfFile: thanks, encoding: .utf8)
+        let oracle = try replTurns(["thank you"])
+
+        let fixture = try await Fixture(name: "reload", knowledge: knowledge)
+        let room = try await fixture.directChat(with: fixture.alice)
+
+        // Break the file: `ringbot kb check` names FILE:LINE; the reload logs the same and keeps the old knowledge.
+        try original.replacingOccurrences(of: "title: Thanks", with: "title: [Thanks")
+            .write(toFile: thanks, atomically: true, encoding: .utf8)
+        let check = try runRingbot(["kb", "check", "--knowledge", knowledge], environment: [:])
+        #expect(check.status == 2)
+        let problems = check.stderr.split(separator: "\n").filter { $0.hasPrefix(thanks + ":") }.map(String.init)
+        #expect(!problems.isEmpty, "kb check: \(check.stderr)")
+        kill(fixture.bot.pid, SIGHUP)
+        let failure = try await waitFor("the reload to fail") {
+            fixture.bot.log.split(separator: "\n").first { $0.contains("knowledge reload failed") }.map(String.init)
+        }
+        for problem in problems { #expect(failure.contains(problem), "\(failure) should contain \(problem)") }
+        let asked = try await fixture.alice.send("thank you", to: room)
+        let reply = try await fixture.alice.awaitReply(from: fixture.botID, to: asked, in: room)
+        #expect(reply["body"] as? String == oracle.first?.reply)
+        #expect(fixture.bot.isRunning)
+
+        // Fixed (with a new answer): the next SIGHUP loads it.
+        let newAnswer = "Glad to help, this answer comes from the reloaded knowledge."
+        let fixed = original.replacingOccurrences(
+            of: "  You're welcome, glad your calls are getting through! If anything else comes up\n  with WhatsApp calls, just ask.",
+            with: "  " + newAnswer)
+        #expect(fixed != original)
+        try fixed.write(toFile: thanks, atomically: true, encoding: .utf8)
+        kill(fixture.bot.pid, SIGHUP)
+        try await waitFor("the knowledge reload") { fixture.bot.log.contains("knowledge reloaded") ? true : nil }
+        let again = try await fixture.alice.send("thanks a lot", to: room)
+        let newReply = try await fixture.alice.awaitReply(from: fixture.botID, to: again, in: room)
+        #expect((newReply["body"] as? String)?.contains(newAnswer) == true, "\(newReply["body"] ?? "")")
+        #expect(try await fixture.bot.terminate() == 0)
     }
 }
