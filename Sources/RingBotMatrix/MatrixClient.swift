@@ -24,9 +24,10 @@ public final class MatrixClient: @unchecked Sendable {
     private var accessToken: String? { lock.withLock { token } }
 
     private func call(_ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [],
-                      body: JSONValue? = nil, timeout: Duration = .seconds(30), purpose: String) async throws -> JSONValue {
+                      body: JSONValue? = nil, timeout: Duration = .seconds(30), purpose: String,
+                      requiring requiredKey: String? = nil) async throws -> JSONValue {
         try await http.send(method, path, query: query, body: body, accessToken: accessToken,
-                            timeout: timeout, purpose: purpose)
+                            timeout: timeout, purpose: purpose, requiring: requiredKey)
     }
 
     /// `POST /login` with `m.login.password`; returns the new session (not stored, not set).
@@ -39,7 +40,8 @@ public final class MatrixClient: @unchecked Sendable {
             "initial_device_display_name": "RingBot",
         ]
         if let deviceID { body["device_id"] = .string(deviceID) }
-        let answer = try await http.send(.post, MatrixPath.client("login"), body: .object(body), purpose: "login")
+        let answer = try await http.send(.post, MatrixPath.client("login"), body: .object(body), purpose: "login",
+                                         requiring: "access_token")
         guard let token = answer["access_token"]?.stringValue, let userID = answer["user_id"]?.stringValue else {
             throw MatrixError(status: 200, errcode: nil, message: "the login answer has no access_token or user_id",
                               purpose: "login")
@@ -50,7 +52,8 @@ public final class MatrixClient: @unchecked Sendable {
 
     /// `GET /account/whoami`: the user and device the token belongs to.
     public func whoami() async throws -> (userID: String, deviceID: String?) {
-        let answer = try await call(.get, MatrixPath.client("account", "whoami"), purpose: "check the access token (whoami)")
+        let answer = try await call(.get, MatrixPath.client("account", "whoami"), purpose: "check the access token (whoami)",
+                                    requiring: "user_id")
         guard let userID = answer["user_id"]?.stringValue else {
             throw MatrixError(status: 200, errcode: nil, message: "whoami has no user_id", purpose: "whoami")
         }
@@ -71,7 +74,7 @@ public final class MatrixClient: @unchecked Sendable {
     /// `POST /user/{userId}/filter`; returns the filter id.
     public func uploadFilter(userID: String, filter: JSONValue) async throws -> String {
         let answer = try await call(.post, MatrixPath.client("user", userID, "filter"), body: filter,
-                                    purpose: "upload the sync filter")
+                                    purpose: "upload the sync filter", requiring: "filter_id")
         guard let id = answer["filter_id"]?.stringValue else {
             throw MatrixError(status: 200, errcode: nil, message: "no filter_id in the answer", purpose: "upload the sync filter")
         }
@@ -84,7 +87,8 @@ public final class MatrixClient: @unchecked Sendable {
         if let filterID { query.append(("filter", filterID)) }
         if let since { query.append(("since", since)) }
         return try await call(.get, MatrixPath.client("sync"), query: query,
-                              timeout: .milliseconds(timeout) + .seconds(30), purpose: "sync")
+                              timeout: .milliseconds(timeout) + .seconds(30), purpose: "sync",
+                              requiring: "next_batch")
     }
 
     /// `GET /rooms/{roomId}/messages?dir=b`: up to `limit` message events before `from`,
@@ -103,7 +107,7 @@ public final class MatrixClient: @unchecked Sendable {
     public func send(roomID: String, eventType: String = "m.room.message", transactionID: String,
                      content: JSONValue) async throws -> String {
         let answer = try await call(.put, MatrixPath.client("rooms", roomID, "send", eventType, transactionID),
-                                    body: content, purpose: "send a message")
+                                    body: content, purpose: "send a message", requiring: "event_id")
         return answer["event_id"]?.stringValue ?? ""
     }
 

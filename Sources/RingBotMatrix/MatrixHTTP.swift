@@ -6,7 +6,8 @@ import RingBotHTTP
 /// real answer:
 /// - 429 / `M_LIMIT_EXCEEDED`: waits `retry_after_ms` (or `Retry-After`), then
 ///   sends the very same request again;
-/// - transport failures and 5xx: exponential back-off with jitter, capped (see
+/// - transport failures, 5xx and unusable 2xx answers (not JSON, or without the key
+///   the caller requires): exponential back-off with jitter, capped (see
 ///   ``BackoffPolicy``), logged once per change of state by a ``ConnectionMonitor``;
 /// - any other status: throws ``MatrixError``.
 ///
@@ -43,9 +44,12 @@ public struct MatrixHTTP: Sendable {
     ///   - path: the already-encoded path, e.g. `/_matrix/client/v3/sync` (build it with ``MatrixPath``).
     ///   - query: unencoded name/value pairs.
     ///   - purpose: what the request is for, used in errors and logs.
+    ///   - requiredKey: a key every 2xx answer must have (e.g. `next_batch`); an answer without it,
+    ///     like one that is not JSON, counts as a server failure and is retried with back-off.
     public func send(_ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [],
                      body: JSONValue? = nil, accessToken: String? = nil,
-                     timeout: Duration = .seconds(30), purpose: String) async throws -> JSONValue {
+                     timeout: Duration = .seconds(30), purpose: String,
+                     requiring requiredKey: String? = nil) async throws -> JSONValue {
         var url = baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\(MatrixPath.encode($0.0))=\(MatrixPath.encode($0.1))" }.joined(separator: "&")
@@ -76,9 +80,17 @@ public struct MatrixHTTP: Sendable {
                 failures += 1
                 continue
             }
+            let json = try? JSONValue.parse(response.body)
+            if (200..<300).contains(response.status), let problem = Self.unusable(json, requiring: requiredKey) {
+                // A broken server or proxy (an HTML page, a cut or foreign answer): retried like a
+                // 5xx, never taken as success (a reply would be lost) nor as fatal (the bot would stop).
+                monitor.failed(reason: "HTTP \(response.status) with \(problem) to \(purpose)")
+                try await sleep(policy.delay(attempt: failures, random: random))
+                failures += 1
+                continue
+            }
             monitor.succeeded()
             failures = 0
-            let json = try? JSONValue.parse(response.body)
             if response.status == 429 || json?["errcode"]?.stringValue == "M_LIMIT_EXCEEDED" {
                 let wait = Self.rateLimitWait(json: json, response: response)
                 logger.info("rate limited by the server, waiting", metadata: [
@@ -87,16 +99,20 @@ public struct MatrixHTTP: Sendable {
                 try await sleep(wait)
                 continue
             }
-            if (200..<300).contains(response.status) {
-                guard let json else {
-                    throw MatrixError(status: response.status, errcode: nil,
-                                      message: "the answer was not JSON", purpose: purpose)
-                }
+            if (200..<300).contains(response.status), let json {
                 return json
             }
             throw MatrixError(status: response.status, errcode: json?["errcode"]?.stringValue,
                               message: json?["error"]?.stringValue ?? "", purpose: purpose)
         }
+    }
+
+    /// What is wrong with a 2xx answer, or `nil` when it can be used.
+    static func unusable(_ json: JSONValue?, requiring key: String?) -> String? {
+        guard let json else { return "an answer that is not JSON" }
+        guard json.objectValue != nil else { return "an answer that is not a JSON object" }
+        if let key, json[key] == nil { return "no `\(key)` in the answer" }
+        return nil
     }
 
     /// How long a 429 asks us to wait: the body's `retry_after_ms`, else `Retry-After`, else one second.

@@ -67,7 +67,7 @@ struct MatrixCommand: AsyncParsableCommand {
             Stderr.write("error: \(error)")
             throw ExitCode(1)
         } catch {
-            Stderr.write("error: cannot open the state folder \(settings.stateDirectory): \(error); check RINGBOT_STATE_DIR and its permissions")
+            Stderr.write("error: " + Self.stateFolderProblem(settings.stateDirectory, error))
             throw ExitCode(1)
         }
 
@@ -107,6 +107,23 @@ struct MatrixCommand: AsyncParsableCommand {
             Stderr.write("error: \(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+extension MatrixCommand {
+    /// One line saying why the state folder cannot be used and what to do.
+    static func stateFolderProblem(_ folder: String, _ error: any Error) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return "the state folder \(folder) is a file, not a folder; set RINGBOT_STATE_DIR (or `state_dir:`) to a folder the bot may write"
+        }
+        let text = "\(error)".split(separator: "\n").joined(separator: " ")
+        var stats = statvfs()
+        let nearlyFull = statvfs(folder, &stats) == 0 && UInt64(stats.f_bavail) * UInt64(stats.f_frsize) < 1 << 20
+        if nearlyFull || text.contains("disk is full") || text.contains("No space left") {
+            return "the disk holding the state folder \(folder) is full (\(text)); free some space, or set RINGBOT_STATE_DIR to a folder on another disk"
+        }
+        return "cannot open the state folder \(folder): \(text); check RINGBOT_STATE_DIR and that the bot's user may write there"
     }
 }
 

@@ -1,25 +1,34 @@
 import Foundation
+import Testing
 
 /// One homeserver with a bot user and a human user, and a `ringbot matrix` process for the bot.
 final class Fixture {
     static let botName = "ringbot"
-    static let botPassword = "bot-Pa55word-\(UUID().uuidString.prefix(6))"
+    /// With a space, `/`, `+` and `&`, so its URL-encoded forms differ from the raw one.
+    static let botPassword = "bot Pa55/w+rd&\(UUID().uuidString.prefix(6))"
     let server: SynapseServer
     let bot: BotProcess
     let botID: String
     let alice: MatrixTestClient
+    let proxy: FaultProxy?
     let directory: String
 
     /// - Parameter config: the bot's YAML settings (flood control off unless given).
-    init(name: String, lowRateLimit: Bool = false, config: String = "flood: {max_messages: 0}\n") async throws {
+    /// - Parameter knowledge: the bot's `--knowledge` folder.
+    /// - Parameter throughFaultProxy: the bot talks to Synapse through a ``FaultProxy`` (``proxy``);
+    ///   the human users always talk to Synapse directly.
+    init(name: String, lowRateLimit: Bool = false, config: String = "flood: {max_messages: 0}\n",
+         knowledge: String = Paths.knowledge, throughFaultProxy: Bool = false) async throws {
         server = try SynapseServer(lowRateLimit: lowRateLimit)
         botID = try server.register(Self.botName, password: Self.botPassword)
         try server.register("alice", password: "alice-pw")
         directory = try Paths.temporaryDirectory(name)
         let configPath = directory + "/ringbot.yaml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        bot = try BotProcess(homeserver: server.baseURL, user: botID, password: Self.botPassword,
-                             stateDirectory: directory + "/state", config: configPath)
+        proxy = throughFaultProxy ? try FaultProxy(upstream: server.baseURL, logPath: directory + "/fault-proxy.log") : nil
+        bot = try BotProcess(homeserver: proxy?.baseURL ?? server.baseURL, user: botID,
+                             password: Self.botPassword, stateDirectory: directory + "/state", config: configPath,
+                             knowledge: knowledge)
         try await bot.start()
         alice = try await MatrixTestClient.login(server, name: "alice", password: "alice-pw")
     }
@@ -42,7 +51,11 @@ final class Fixture {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw IntegrationError("report unanswered exited \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+        let report = String(decoding: data, as: UTF8.self)
+        if let leak = firstSecretLine(in: report, secrets: [Self.botPassword] + bot.seenTokens.sorted()) {
+            Issue.record("a secret appears in `ringbot report unanswered`: \(leak)")
+        }
+        return report
     }
 
     /// A direct chat between `client` and the bot, once the bot has joined.
@@ -55,20 +68,7 @@ final class Fixture {
     }
 
     /// The bot's access token, read from its state database (for the no-secrets check).
-    func storedAccessToken() throws -> String {
-        let script = "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select access_token from session').fetchone()[0])"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, bot.stateDirectory + "/ringbot.sqlite"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, !token.isEmpty else { throw IntegrationError("no stored access token") }
-        return token
-    }
+    func storedAccessToken() throws -> String { try bot.storedAccessToken() }
 }
 
 /// What the local chat (`ringbot repl --json`) answers to the same turns: the oracle

@@ -59,6 +59,28 @@ import RingBotHTTP
         #expect(logs.all.filter { $0.contains("connection restored") }.count == 1)
     }
 
+    @Test func aSuccessThatIsNotJSONOrLacksTheRequiredKeyIsRetriedLikeAServerError() async throws {
+        let transport = FakeTransport { _, index in
+            switch index {
+            case 0: return HTTPResponse(status: 200, body: Array("<html>captive portal".utf8))
+            case 1: return HTTPResponse(status: 200, body: Array(#"{"next_batch": "s1""#.utf8))
+            case 2: return json(200, ["unexpected": true])
+            case 3: return json(200, ["a", "list"])
+            default: return json(200, ["next_batch": "s1"])
+            }
+        }
+        let sleeps = SleepRecorder()
+        let logs = LogRecorder()
+        let answer = try await http(transport, sleeps: sleeps, logs: logs)
+            .send(.get, "/sync", purpose: "sync", requiring: "next_batch")
+        #expect(answer == ["next_batch": "s1"])
+        #expect(transport.requests.count == 5)
+        #expect(sleeps.all == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
+        #expect(logs.all.filter { $0.contains("connection lost") }.count == 1)
+        #expect(logs.all.contains { $0.contains("not JSON") })
+        #expect(logs.all.filter { $0.contains("connection restored") }.count == 1)
+    }
+
     @Test func anUnknownTokenIsThrownAsSuch() async throws {
         let transport = FakeTransport { _, _ in json(401, ["errcode": "M_UNKNOWN_TOKEN", "error": "Invalid token"]) }
         await #expect {
