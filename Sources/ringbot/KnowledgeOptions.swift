@@ -28,16 +28,23 @@ struct KnowledgeOptions: ParsableArguments {
         }
     }
 
+    /// Loads the knowledge, throwing (instead of exiting) on problems: for reloads.
+    func loadKnowledgeQuietly() throws -> KnowledgeBase {
+        try KnowledgeLoader.load(directory: try directory())
+    }
+
+    /// The matcher's tuning: the defaults, or `RINGBOT_TUNING` (`name=value,...`) for experiments.
+    func tuning() throws -> MatcherTuning {
+        guard let text = ProcessInfo.processInfo.environment["RINGBOT_TUNING"] else { return MatcherTuning() }
+        do { return try MatcherTuning(parsing: text) } catch {
+            Stderr.write("RINGBOT_TUNING: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
     /// Loads the knowledge and builds the assistant.
     func loadAssistant() throws -> Assistant {
-        var tuning = MatcherTuning()
-        if let text = ProcessInfo.processInfo.environment["RINGBOT_TUNING"] {
-            do { tuning = try MatcherTuning(parsing: text) } catch {
-                Stderr.write("RINGBOT_TUNING: \(error)")
-                throw ExitCode(2)
-            }
-        }
-        return Assistant(knowledge: try loadKnowledge(), tuning: tuning)
+        Assistant(knowledge: try loadKnowledge(), tuning: try tuning())
     }
 }
 

@@ -89,7 +89,8 @@ struct MatrixCommand: AsyncParsableCommand {
         }
         signals.onReload {
             do {
-                assistants.replace(with: try Assistant(knowledge: knowledgeOptions.loadKnowledgeQuietly()))
+                assistants.replace(with: try Assistant(knowledge: knowledgeOptions.loadKnowledgeQuietly(),
+                                                       tuning: knowledgeOptions.tuning()))
                 logger.notice("knowledge reloaded")
             } catch {
                 logger.error("knowledge reload failed; keeping the previous knowledge", metadata: ["error": "\(error)"])
@@ -153,9 +154,3 @@ private final class SignalHandlers: @unchecked Sendable {
     }
 }
 
-extension KnowledgeOptions {
-    /// Loads the knowledge, throwing (instead of exiting) on problems.
-    func loadKnowledgeQuietly() throws -> KnowledgeBase {
-        try KnowledgeLoader.load(directory: try directory())
-    }
-}
