@@ -81,7 +81,8 @@ public struct TextAnalyzer: Sendable {
         cuePhrases = DialogueCue.allCases.flatMap { cue in
             (lexicon.cues[cue] ?? []).map { (cue, stem($0)) }
         }.sorted { $0.stems.count > $1.stems.count }
-        stopwords = Set(lexicon.stopwords.flatMap { TextNormalizer.tokens($0) }.map(Stemmer.stem))
+        // Compared with the exact word, not its stem: the stem of "quite" is "quit".
+        stopwords = Set(lexicon.stopwords.flatMap { TextNormalizer.tokens($0) })
         anchors = Set(lexicon.anchors.flatMap { anchor -> [String] in
             if lexicon.concepts.contains(where: { $0.name == anchor }) { return ["#" + anchor, "!#" + anchor] }
             let stem = TextNormalizer.tokens(anchor).map(Stemmer.stem).joined(separator: " ")
@@ -129,7 +130,7 @@ public struct TextAnalyzer: Sendable {
                     negatePending = true
                     continue
                 }
-                if stopwords.contains(stem) || stem.isEmpty { continue }
+                if stopwords.contains(words[index - 1]) || stem.isEmpty { continue }
                 term = stem
             }
             if negatePending {

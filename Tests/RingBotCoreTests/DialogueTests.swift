@@ -322,9 +322,9 @@ struct RealClarificationTests {
     @Test("an either-or question names both topics, and the choice answers the one picked")
     func eitherOr() throws {
         var chat = try Conversation()
-        let question = chat.say("blocked or uninstalled?")
+        let question = chat.say("is it do not disturb or background data")
         #expect(!question.answered)
-        #expect(Set(chat.state.pendingChoice) == ["blocked", "inactive_account"])
+        #expect(Set(chat.state.pendingChoice) == ["do_not_disturb", "background_data"])
         #expect(question.plainText.contains("1. "))
         #expect(question.plainText.contains("2. "))
         let second = try #require(chat.state.pendingChoice.last)
