@@ -5,7 +5,8 @@ public struct MatcherTuning: Sendable, Equatable {
     public var phraseSampleWeight = 0.5
     /// Softmax temperature: above 1 softens the confidence, below 1 sharpens it.
     public var temperature = 1.0
-    public var epochs = 40
+    /// Training passes over the samples (15 to 40 score the same on dev, held-out and cross-validation).
+    public var epochs = 20
     public var learningRate = 0.5
     /// L2 regularisation: larger values keep weights small and confidence humble.
     public var l2 = 1e-3

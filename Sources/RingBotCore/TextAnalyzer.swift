@@ -49,9 +49,10 @@ public struct TextAnalyzer: Sendable {
         var synonyms: [String: [String]] = [:]
         for concept in lexicon.concepts {
             let single = concept.terms.map { TextNormalizer.tokens($0) }.filter { $0.count == 1 }.map { $0[0] }
+            let stems = single.map(Stemmer.stem)
             // True synonyms only: inflections (`call`, `calls`) are the stemmer's business.
-            for word in single {
-                synonyms[word, default: []] += single.filter { Stemmer.stem($0) != Stemmer.stem(word) }
+            for (i, word) in single.enumerated() {
+                synonyms[word, default: []] += single.indices.filter { stems[$0] != stems[i] }.map { single[$0] }
             }
         }
         for concept in lexicon.concepts {
@@ -72,11 +73,13 @@ public struct TextAnalyzer: Sendable {
                 }
             }
         }
+        concepts.finish()
         conceptIndex = concepts
         var platforms = PhraseIndex<Platform>()
         for (platform, terms) in lexicon.platformTerms {
             for term in terms { platforms.insert(TextNormalizer.tokens(term), value: platform) }
         }
+        platforms.finish()
         platformIndex = platforms
         cuePhrases = DialogueCue.allCases.flatMap { cue in
             (lexicon.cues[cue] ?? []).map { (cue, stem($0)) }
@@ -179,13 +182,19 @@ struct PhraseIndex<Value: Sendable>: Sendable {
         self.exactWhere = exactWhere
     }
 
+    /// Adds an entry; call ``finish()`` once after the last one.
     mutating func insert(_ keys: [String], words: [String]? = nil, value: Value) {
         guard let first = keys.first else { return }
-        // Kept longest first, so the first match found is the longest.
-        var entries = byFirstKey[first] ?? []
-        let position = entries.firstIndex { $0.keys.count < keys.count } ?? entries.endIndex
-        entries.insert((keys, words ?? keys, value), at: position)
-        byFirstKey[first] = entries
+        byFirstKey[first, default: []].append((keys, words ?? keys, value))
+    }
+
+    /// Orders each bucket longest first (stable), so the first match found is the longest.
+    mutating func finish() {
+        for key in byFirstKey.keys {
+            byFirstKey[key] = byFirstKey[key]!.enumerated()
+                .sorted { ($0.element.keys.count, $1.offset) > ($1.element.keys.count, $0.offset) }
+                .map(\.element)
+        }
     }
 
     func longestMatch(in keys: [String], words: [String]? = nil, at index: Int) -> (value: Value, length: Int)? {

@@ -13,24 +13,36 @@ public struct TypoCorrector: Sendable {
 
     private let vocabulary: [String: Int]  // word → frequency
     private let words: [String]
-    /// Hash of a one-deletion variant → indices in `words`. Hashes, not strings, keep the
-    /// index small; a collision only adds a candidate, which the distance check rejects.
-    private let deletes: [UInt64: [Int32]]
+    /// (hash of a one-deletion variant, index in `words`), sorted by hash: one flat array,
+    /// searched by bisection. Hashes, not strings, keep it small; a collision only adds a
+    /// candidate, which the distance check rejects.
+    private let deletes: [(hash: UInt64, word: Int32)]
 
     public init(vocabulary: [String: Int]) {
         self.vocabulary = vocabulary
         let words = vocabulary.keys.filter { $0.utf8.count >= Self.minLength - 1 }.sorted()
-        var deletes: [UInt64: [Int32]] = [:]
-        deletes.reserveCapacity(words.count * 8)
+        var deletes: [(hash: UInt64, word: Int32)] = []
+        deletes.reserveCapacity(words.count * 9)
         for (index, word) in words.enumerated() {
-            Self.forEachOneDeletion(Array(word.utf8)) { deletes[Self.hash($0), default: []].append(Int32(index)) }
+            Self.forEachOneDeletion(Array(word.utf8)) { deletes.append((Self.hash($0), Int32(index))) }
         }
+        deletes.sort { ($0.hash, $0.word) < ($1.hash, $1.word) }
         self.words = words
         self.deletes = deletes
     }
 
     private func candidates(deletionHash: UInt64) -> [String] {
-        deletes[deletionHash].map { $0.map { words[Int($0)] } } ?? []
+        var low = 0, high = deletes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if deletes[middle].hash < deletionHash { low = middle + 1 } else { high = middle }
+        }
+        var out: [String] = []
+        while low < deletes.count && deletes[low].hash == deletionHash {
+            out.append(words[Int(deletes[low].word)])
+            low += 1
+        }
+        return out
     }
 
     /// Whether `word` is in the vocabulary.
