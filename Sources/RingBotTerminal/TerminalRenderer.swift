@@ -4,9 +4,12 @@ import RingBotCore
 /// colour is on. All text passes through ``TerminalSanitizer``.
 public struct TerminalRenderer: Sendable {
     public var color: Bool
+    /// Wrap lines at this many columns (words are never split), or nil for no wrapping.
+    public var width: Int?
 
-    public init(color: Bool) {
+    public init(color: Bool, width: Int? = nil) {
         self.color = color
+        self.width = width.map { max(20, $0) }
     }
 
     public func render(_ document: ReplyDocument) -> String {
@@ -16,18 +19,48 @@ public struct TerminalRenderer: Sendable {
             if index > 0 && !afterHeading { lines.append("") }
             switch block {
             case .paragraph(let text):
-                lines.append(TerminalSanitizer.clean(text))
+                lines += wrap(TerminalSanitizer.clean(text), indent: 0).map { $0 }
             case .heading(let text):
-                lines.append(style(TerminalSanitizer.clean(text), code: "1"))
+                lines += wrap(TerminalSanitizer.clean(text), indent: 0).map { style($0, code: "1") }
             case .numbered(let items):
                 for (n, item) in items.enumerated() {
-                    lines.append("  " + style("\(n + 1).", code: "36") + " " + TerminalSanitizer.clean(item))
+                    let marker = "\(n + 1)."
+                    lines += listItem(TerminalSanitizer.clean(item), marker: marker, styledMarker: style(marker, code: "36"))
                 }
             case .bullets(let items):
-                for item in items { lines.append("  " + style("•", code: "36") + " " + TerminalSanitizer.clean(item)) }
+                for item in items {
+                    lines += listItem(TerminalSanitizer.clean(item), marker: "•", styledMarker: style("•", code: "36"))
+                }
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "  1. text", continuation lines indented under the text.
+    private func listItem(_ text: String, marker: String, styledMarker: String) -> [String] {
+        let indent = 2 + marker.count + 1
+        let wrapped = wrap(text, indent: indent)
+        return wrapped.enumerated().map { index, line in
+            index == 0 ? "  " + styledMarker + " " + line : String(repeating: " ", count: indent) + line
+        }
+    }
+
+    /// Greedy word wrap to ``width`` minus `indent` columns; long words stay whole.
+    func wrap(_ text: String, indent: Int) -> [String] {
+        guard let width else { return [text] }
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                if !line.isEmpty && line.count + 1 + word.count > width - indent {
+                    lines.append(line)
+                    line = ""
+                }
+                line += line.isEmpty ? String(word) : " " + word
+            }
+            lines.append(line)
+        }
+        return lines
     }
 
     /// Wraps `text` in an SGR colour code when colour is on.

@@ -11,7 +11,9 @@ struct InteractiveChat {
         let environment = ProcessInfo.processInfo.environment
         let color = isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true
             && environment["TERM"] != "dumb"
-        let renderer = TerminalRenderer(color: color)
+        var size = winsize()
+        let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        let renderer = TerminalRenderer(color: color, width: min(columns, 100) - 1)
         // Ctrl-C: leave like /quit (the default would kill mid-line and leave the prompt dirty).
         signal(SIGINT) { _ in
             let bye = "\nBye!\n"
@@ -53,7 +55,8 @@ struct InteractiveChat {
                 break
             }
             let reply = assistant.respond(to: text, state: &state, now: Date())
-            print(renderer.style("\(name)› ", code: "1;32") + renderer.render(reply.document) + "\n")
+            print(renderer.style("\(name)›", code: "1;32"))
+            print(renderer.render(reply.document) + "\n")
         }
     }
 }

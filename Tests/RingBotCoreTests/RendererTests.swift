@@ -108,3 +108,26 @@ struct TerminalTests {
         #expect(!text.contains("[2J"))
     }
 }
+
+@Suite("Terminal word wrap")
+struct TerminalWrapTests {
+    let text = "WhatsApp calls need a working internet connection on both phones, so ask them to switch to Wi-Fi"
+
+    @Test("lines fit the width, words are never split, list items hang under their text")
+    func wraps() {
+        let document = ReplyDocument([.paragraph(text), .numbered([text])])
+        let rendered = TerminalRenderer(color: false, width: 30).render(document)
+        let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.allSatisfy { $0.count <= 30 }, "\(rendered)")
+        let words = rendered.split(whereSeparator: { $0 == " " || $0 == "\n" }).filter { $0 != "1." }
+        #expect(words.map(String.init) == (text + " " + text).split(separator: " ").map(String.init))
+        #expect(lines.contains { $0.hasPrefix("  1. WhatsApp") })
+        #expect(lines.last?.hasPrefix("     ") == true)
+    }
+
+    @Test("no width means no wrapping")
+    func noWrap() {
+        let rendered = TerminalRenderer(color: false).render(ReplyDocument([.paragraph(text)]))
+        #expect(rendered == text)
+    }
+}
