@@ -98,10 +98,6 @@ struct AnswerComposer: Sendable {
         ])
     }
 
-    func askPlatform() -> ReplyDocument {
-        ReplyDocument([.paragraph("Which phone is it: Android or iPhone?")])
-    }
-
     var topics: [Intent] { knowledge.intents.filter { $0.role == .topic } }
 
     // MARK: - Pieces

@@ -7,22 +7,19 @@ public struct ConversationState: Sendable, Codable, Equatable {
     public var topic: String?
     /// The user's platform, once known.
     public var platform: Platform?
-    /// Ids of the fixes of ``topic`` already given, in order.
+    /// The fixes already given, in order, qualified by their topic (`stuck_on_calling/unblock`).
     public var fixesGiven: [String]
     /// When the bot asked "which of these do you mean?", the candidates it named.
     public var pendingChoice: [String]
-    /// Whether the bot asked for the platform and is waiting for it.
-    public var awaitingPlatform: Bool
     /// When the conversation last saw a message; used for idle expiry.
     public var lastActivity: Date?
 
     public init(topic: String? = nil, platform: Platform? = nil, fixesGiven: [String] = [],
-                pendingChoice: [String] = [], awaitingPlatform: Bool = false, lastActivity: Date? = nil) {
+                pendingChoice: [String] = [], lastActivity: Date? = nil) {
         self.topic = topic
         self.platform = platform
         self.fixesGiven = fixesGiven
         self.pendingChoice = pendingChoice
-        self.awaitingPlatform = awaitingPlatform
         self.lastActivity = lastActivity
     }
 

@@ -190,7 +190,7 @@ struct SmallValueTests {
     @Test("ConversationState round-trips through JSON")
     func stateCodable() throws {
         let state = ConversationState(topic: "blocked", platform: .ios, fixesGiven: ["blocked/ask_to_unblock"],
-                                      pendingChoice: ["a", "b"], awaitingPlatform: true, lastActivity: t0)
+                                      pendingChoice: ["a", "b"], lastActivity: t0)
         let data = try JSONEncoder().encode(state)
         #expect(try JSONDecoder().decode(ConversationState.self, from: data) == state)
         #expect(ConversationState.idleExpiry == 30 * 60)
