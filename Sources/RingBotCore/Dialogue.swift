@@ -42,7 +42,7 @@ struct Dialogue: Sendable {
             let choices = state.pendingChoice
             state.pendingChoice = []
             if let pick = choice(analysis: analysis, result: result, among: choices), let intent = knowledge.intent(pick) {
-                return answer(intent, state: &state, confidence: result.confidence)
+                return answer(intent, state: &state, result: result)
             }
         }
 
@@ -99,7 +99,7 @@ struct Dialogue: Sendable {
                     clarification.answered = false
                     return clarification
                 }
-                return answer(intent, state: &state, confidence: result.confidence)
+                return answer(intent, state: &state, result: result)
             }
             fallthrough
         case .fallback, .thanks:
@@ -118,11 +118,12 @@ struct Dialogue: Sendable {
 
     // MARK: - Steps
 
-    private func answer(_ intent: Intent, state: inout ConversationState, confidence: Double) -> Reply {
+    private func answer(_ intent: Intent, state: inout ConversationState, result: Classification) -> Reply {
         let (document, given) = composer.answer(intent, platform: state.platform)
         state.topic = intent.id
         state.fixesGiven = given.map { Self.qualifiedFixID($0, of: intent) }
-        return Reply(intent: intent.id, platform: state.platform, confidence: confidence, document: document, answered: true)
+        return Reply(intent: intent.id, platform: state.platform, confidence: result.confidence, document: document,
+                     answered: true, bestGuess: result.ranked.first)
     }
 
     private func nextFix(_ topic: Intent, state: inout ConversationState, result: Classification) -> Reply {
@@ -170,6 +171,7 @@ struct Dialogue: Sendable {
 
     private func reply(_ intent: String, _ state: ConversationState, _ result: Classification,
                        _ document: ReplyDocument) -> Reply {
-        Reply(intent: intent, platform: state.platform, confidence: result.confidence, document: document, answered: true)
+        Reply(intent: intent, platform: state.platform, confidence: result.confidence, document: document,
+              answered: true, bestGuess: result.ranked.first)
     }
 }

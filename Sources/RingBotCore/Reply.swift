@@ -11,13 +11,18 @@ public struct Reply: Sendable, Equatable {
     /// `false` when the bot could not answer the question (fallback or clarification):
     /// adapters record those for knowledge authors.
     public var answered: Bool
+    /// The matcher's best candidate for the message, whatever the reply did with it;
+    /// adapters record it beside unanswered questions without classifying again.
+    public var bestGuess: Classification.Candidate?
 
-    public init(intent: String, platform: Platform?, confidence: Double, document: ReplyDocument, answered: Bool) {
+    public init(intent: String, platform: Platform?, confidence: Double, document: ReplyDocument, answered: Bool,
+                bestGuess: Classification.Candidate? = nil) {
         self.intent = intent
         self.platform = platform
         self.confidence = confidence
         self.document = document
         self.answered = answered
+        self.bestGuess = bestGuess
     }
 
     /// The reply as plain text.

@@ -71,13 +71,11 @@ public actor BotEngine {
         let reply = assistant.respond(to: message.text, state: &state, now: now)
         var unanswered: UnansweredQuestion?
         if !reply.answered {
-            let verdict = assistant.classify(message.text)
-            let best = verdict.ranked.first
             unanswered = UnansweredQuestion(
                 text: message.text, askedAt: now,
                 senderHash: try senderPseudonymizer().pseudonym(for: message.sender),
-                bestGuess: best?.intent ?? verdict.intent,
-                confidence: best?.confidence ?? verdict.confidence)
+                bestGuess: reply.bestGuess?.intent ?? reply.intent,
+                confidence: reply.bestGuess?.confidence ?? reply.confidence)
         }
         let turn = CompletedTurn(conversation: message.conversation, messageID: message.messageID,
                                  state: state, unanswered: unanswered, completedAt: now)
