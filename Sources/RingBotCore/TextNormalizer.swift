@@ -44,10 +44,12 @@ public enum TextNormalizer {
                 append(scalar)
             case 0x41...0x5A:  // A-Z
                 append(Unicode.Scalar(scalar.value + 32)!)
-            case 0x27, 0x60, 0xB4, 0x2018, 0x2019, 0x02BC, 0x02B9, 0x2032:  // apostrophes join words
+            case 0x27, 0x60:  // apostrophes join words
                 continue
             case 0x00...0x7F:
                 flush()
+            case _ where apostropheLookAlikes.contains(scalar.value):
+                continue
             default:
                 let properties = scalar.properties
                 switch properties.generalCategory {
@@ -81,10 +83,13 @@ public enum TextNormalizer {
         // Apostrophe look-alikes first: compatibility decomposition turns ´ into a space and an accent.
         var apostrophes = String.UnicodeScalarView()
         for scalar in scalars {
-            apostrophes.append([0xB4, 0x2018, 0x2019, 0x02BC, 0x02B9, 0x2032].contains(scalar.value) ? "'" : scalar)
+            apostrophes.append(apostropheLookAlikes.contains(scalar.value) ? "'" : scalar)
         }
         return String(apostrophes).decomposedStringWithCompatibilityMapping.unicodeScalars
     }
+
+    /// Non-ASCII characters typed as apostrophes: ´ ‘ ’ ʼ ʹ ′.
+    static let apostropheLookAlikes: Set<UInt32> = [0xB4, 0x2018, 0x2019, 0x02BC, 0x02B9, 0x2032]
 
     private static let numberWords: [String: String] = [
         "1": "one", "2": "two", "3": "three", "4": "four", "5": "five",
