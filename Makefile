@@ -20,7 +20,7 @@ test: deps synapse
 # Speed and memory, measured on the release binary as deployed (static Swift runtime):
 # the core's figures, then the end-to-end Matrix figures against a throw-away Synapse.
 RELEASE := -c release --static-swift-stdlib
-DEV_TSV ?= ../shared/data/dev.tsv
+DEV_TSV ?= Tests/Data/dev.tsv
 
 bench: deps synapse
 	$(SWIFT) build $(RELEASE) --product ringbot

@@ -61,6 +61,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
+        // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
+        .target(name: "RingBotEncoder", dependencies: ["RingBotCore"]),
         // libedit (BSD licence) for line editing and history in the chat.
         .systemLibrary(
             name: "CEditline",
@@ -92,7 +95,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
-        .testTarget(name: "RingBotCLITests", dependencies: [], exclude: ["Fixtures"]),
+        .testTarget(name: "RingBotCLITests", dependencies: []),
+        .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).

@@ -143,7 +143,7 @@ struct ReplCLITests {
 struct EvalCLITests {
     static func devTSV() throws -> String {
         try #require(FileManager.default.fileExists(atPath: CLI.devTSV),
-                     "shared/data/dev.tsv is missing (expected at \(CLI.devTSV))")
+                     "Tests/Data/dev.tsv is missing (expected at \(CLI.devTSV))")
         return CLI.devTSV
     }
 
@@ -222,9 +222,9 @@ struct EvalCLITests {
         #expect(result.stderrLines.first?.hasPrefix("/nonexistent/data.tsv:0: ") == true, "\(result.stderr)")
     }
 
-    @Test("eval heldout.tsv (Tests/RingBotCLITests/Fixtures/heldout.tsv)",
+    @Test("eval heldout.tsv (Tests/Data/heldout.tsv)",
           .enabled(if: FileManager.default.fileExists(atPath: CLI.heldoutTSV),
-                   "Tests/RingBotCLITests/Fixtures/heldout.tsv does not exist yet (written by another engineer)"))
+                   "Tests/Data/heldout.tsv does not exist yet (written by another engineer)"))
     func heldout() throws {
         let result = try CLI.run(["eval", CLI.heldoutTSV])
         #expect(result.status == 0, "stderr: \(result.stderr)")

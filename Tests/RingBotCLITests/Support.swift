@@ -5,9 +5,10 @@ import Testing
 enum CLI {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sharedData = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-    static let devTSV = sharedData.appendingPathComponent("dev.tsv").path
-    static let heldoutTSV = packageRoot.appendingPathComponent("Tests/RingBotCLITests/Fixtures/heldout.tsv").path
+    /// Labelled data copied into the repository, so a clone stands alone.
+    static let data = packageRoot.appendingPathComponent("Tests/Data")
+    static let devTSV = data.appendingPathComponent("dev.tsv").path
+    static let heldoutTSV = data.appendingPathComponent("heldout.tsv").path
     static let knowledge = packageRoot.appendingPathComponent("Knowledge").path
 
     /// The `ringbot` next to the test bundle, else `.build/debug/ringbot` of this package.

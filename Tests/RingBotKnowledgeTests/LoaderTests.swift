@@ -8,8 +8,8 @@ enum Paths {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let realKnowledge = packageRoot.appendingPathComponent("Knowledge").path
-    static let intentsContract = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/contract/intents.md").path
+    /// The intent ids every labelled set uses, in the repository's own copy of the contract.
+    static let intentsContract = packageRoot.appendingPathComponent("docs/intents.md").path
 
     /// The copied `Fixtures` folder of the test bundle.
     static func fixtures() throws -> URL {
@@ -133,7 +133,7 @@ struct ValidKnowledgeTests {
         #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
     }
 
-    @Test("every intent id of shared/contract/intents.md exists in Knowledge/")
+    @Test("every intent id of docs/intents.md exists in Knowledge/")
     func contractIntents() throws {
         let contract = try String(contentsOfFile: Paths.intentsContract, encoding: .utf8)
         let ids = contract.split(separator: "\n").compactMap { line -> String? in

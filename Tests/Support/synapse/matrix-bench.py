@@ -134,7 +134,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ringbot", required=True)
     parser.add_argument("--knowledge", default=os.path.join(REPO, "Knowledge"))
-    parser.add_argument("--data", default=os.path.join(REPO, "..", "shared", "data", "dev.tsv"))
+    parser.add_argument("--data", default=os.path.join(REPO, "Tests", "Data", "dev.tsv"))
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the work folder (logs) for a post-mortem")
     args = parser.parse_args()
