@@ -1,77 +1,167 @@
-/// Builds reply documents from the knowledge: a topic's answer for a platform,
-/// one fix, the help list, the handoff. Pure; the wording of the glue lines lives here,
-/// the facts in the knowledge.
+/// A composed reply and the platform whose steps it shows, if one.
+struct Composed: Sendable {
+    var document: ReplyDocument
+    var stepsPlatform: Platform?
+
+    init(_ document: ReplyDocument = ReplyDocument(), stepsPlatform: Platform? = nil) {
+        self.document = document
+        self.stepsPlatform = stepsPlatform
+    }
+}
+
+/// Builds reply documents from the knowledge: a topic's first answer, one fix with the
+/// steps for the phone that does it, the list of causes, help and handoff. Pure; the
+/// wording of the glue lines lives here, the facts in the knowledge.
 struct AnswerComposer: Sendable {
     let knowledge: KnowledgeBase
+    /// First answers aim to fit a phone screen: over this, steps for an unknown phone become a question.
+    static let shortAnswer = 600
 
-    /// The first answer to a topic. For a topic with fixes, gives the causes and the
-    /// first fix; returns the ids of the fixes it gave.
-    func answer(_ intent: Intent, platform: Platform?) -> (document: ReplyDocument, fixesGiven: [Fix]) {
-        var document = ReplyDocument([.paragraph(intent.summary)])
-        if let explanation = intent.explanation, intent.causes.isEmpty { document.append(.paragraph(explanation)) }
-        if !intent.causes.isEmpty {
-            document.append(.heading("The usual reasons:"))
-            document.append(.bullets(intent.causes.map(\.text)))
+    /// Who does `fix` (or, without a fix, the topic's own steps): the knowledge's `done_by`, else the user.
+    func doer(of fix: Fix?, in intent: Intent) -> PhoneOwner {
+        fix?.doneBy ?? (fix == nil ? intent.doneBy : nil) ?? .user
+    }
+
+    /// The fixes of `intent` still to offer: not given, and not for a ruled-out cause.
+    func untried(_ intent: Intent, skipping: Set<String>, ruledOut: Set<String>) -> [Fix] {
+        intent.fixes.filter { fix in
+            !skipping.contains(fix.id) && !(fix.topic.map(ruledOut.contains) ?? false)
         }
-        appendSteps(intent.steps, platform: platform, to: &document)
+    }
+
+    /// The first answer to a topic: what it means, the most likely cause not ruled out and
+    /// its fix (steps for the phone that does it), and an offer to go on. With `withCauses`,
+    /// the whole list of causes too. Returns the fixes it gave.
+    func answer(_ intent: Intent, phones: PhoneContext, ruledOut: Set<String>, withCauses: Bool,
+                intro: String? = nil) -> (composed: Composed, fixesGiven: [Fix]) {
+        var result = composeAnswer(intent, phones: phones, ruledOut: ruledOut, withCauses: withCauses,
+                                   intro: intro, compact: true)
+        if PlainTextRenderer.render(result.composed.document).count > Self.shortAnswer {
+            result = composeAnswer(intent, phones: phones, ruledOut: ruledOut, withCauses: withCauses,
+                                   intro: intro, compact: false)
+        }
+        return result
+    }
+
+    private func composeAnswer(_ intent: Intent, phones: PhoneContext, ruledOut: Set<String>, withCauses: Bool,
+                               intro: String?, compact: Bool) -> (composed: Composed, fixesGiven: [Fix]) {
+        var composed = Composed()
+        if let intro { composed.document.append(.paragraph(intro)) }
+        composed.document.append(.paragraph(intent.summary))
+        if withCauses { composed.document.append(contentsOf: causeList(intent, ruledOut: ruledOut).blocks) }
+        let left = untried(intent, skipping: [], ruledOut: ruledOut)
         var given: [Fix] = []
-        if let fix = intent.fixes.first {
-            let lead = intent.fixes.count > 1 ? "Try this first: \(fix.title)." : "What to do: \(fix.title)."
-            appendFix(fix, lead: lead, platform: platform, to: &document)
-            given.append(fix)
-            if intent.fixes.count > 1 {
-                document.append(.paragraph("If that doesn't help, tell me and I'll give you the next fix."))
+        if let fix = left.first {
+            if !withCauses, let cause = intent.causes.first(where: { $0.topic != nil && $0.topic == fix.topic }) {
+                composed.document.append(.paragraph("Most likely: " + lowercasedFirst(cause.text)))
             }
+            let lead = left.count > 1 ? "Try this first: \(fix.title)." : "What to do: \(fix.title)."
+            composed.stepsPlatform = appendFix(fix, of: intent, lead: lead, phones: phones, compact: compact,
+                                               to: &composed.document)
+            given.append(fix)
+            if left.count > 1 {
+                let more = left.count - 1
+                var offer = "If that's not it, tell me and I'll go on to the next likely cause (\(more) more)."
+                if !withCauses && !intent.causes.isEmpty { offer += " Ask me for all the causes to see the whole list." }
+                composed.document.append(.paragraph(offer))
+            }
+        } else if !intent.fixes.isEmpty {
+            composed.document.append(.paragraph("You've ruled out every cause I know for this."))
         }
-        if intent.isPlatformSpecific && platform == nil {
-            document.append(.paragraph("Tell me if you're on Android or iPhone and I'll show only your steps."))
-        }
-        appendRelated(intent, to: &document)
-        return (document, given)
-    }
-
-    /// The topic's steps only, for a platform the user just named.
-    func platformAnswer(_ intent: Intent, platform: Platform, fixesGiven: Set<String>) -> ReplyDocument {
-        var document = ReplyDocument()
         if !intent.steps.isEmpty {
-            document.append(.paragraph("\(intent.title) — on \(platform.displayName):"))
-            appendSteps(intent.steps, platform: platform, to: &document)
+            composed.stepsPlatform = appendSteps(intent.steps, doer: doer(of: nil, in: intent), phones: phones,
+                                                 compact: compact, to: &composed.document)
         }
-        for fix in intent.fixes where fixesGiven.contains(fix.id) && fix.steps.isPlatformSpecific {
-            appendFix(fix, lead: "\(fix.title) — on \(platform.displayName):", platform: platform, to: &document, withText: false)
+        if intent.fixes.isEmpty && intent.steps.isEmpty, let explanation = intent.explanation {
+            var longer = composed.document
+            longer.append(.paragraph(explanation))
+            if PlainTextRenderer.render(longer).count <= Self.shortAnswer { composed.document = longer }
         }
-        if document.blocks.isEmpty {
-            document.append(.paragraph("Got it, \(platform.displayName). Nothing I've suggested so far depends on the phone; "
-                + "I'll show \(platform.displayName) steps when a fix needs them."))
-        }
-        return document
+        if intent.causes.isEmpty { appendRelated(intent, to: &composed.document) }
+        return (composed, given)
     }
 
-    /// The next fix of `intent` not in `skipping` (fix ids), or nil when all were tried.
-    func nextFix(_ intent: Intent, platform: Platform?, skipping: Set<String>) -> (document: ReplyDocument, fix: Fix)? {
-        let left = intent.fixes.filter { !skipping.contains($0.id) }
+    /// The next fix of `intent` not in `skipping` (fix ids) and not for a ruled-out cause,
+    /// or nil when none is left. `intro` acknowledges what the user just said.
+    func nextFix(_ intent: Intent, phones: PhoneContext, skipping: Set<String>, ruledOut: Set<String>,
+                 intro: String?) -> (composed: Composed, fix: Fix)? {
+        let left = untried(intent, skipping: skipping, ruledOut: ruledOut)
         guard let fix = left.first else { return nil }
         let remaining = left.count - 1
         var document = ReplyDocument()
-        appendFix(fix, lead: "Next, try this: \(fix.title).", platform: platform, to: &document)
+        if let intro { document.append(.paragraph(intro)) }
+        if let cause = intent.causes.first(where: { $0.topic != nil && $0.topic == fix.topic }) {
+            document.append(.paragraph("Next most likely: " + lowercasedFirst(cause.text)))
+        }
+        let platform = appendFix(fix, of: intent, lead: "Try this: \(fix.title).", phones: phones, compact: true,
+                                 to: &document)
         document.append(.paragraph(remaining > 0
-            ? "Still stuck? Tell me and I'll give you the next one (\(remaining) more to try)."
-            : "That's the last fix I know. If it still doesn't work, say so and I'll tell you how to reach a person."))
-        return (document, fix)
+            ? "If that's not it either, tell me: \(remaining) more to check after this one."
+            : "That's the last one I know. If it still doesn't work, say so and I'll tell you how to reach a person."))
+        return (Composed(document, stepsPlatform: platform), fix)
     }
 
-    /// When every fix was tried.
-    func outOfFixes(_ intent: Intent) -> ReplyDocument {
-        var document = ReplyDocument([.paragraph("I'm sorry, those are all the fixes I know for \"\(intent.title)\".")])
-        document.append(contentsOf: handoff(lead: nil).blocks)
+    /// When every fix was tried or ruled out: say so, and give the human contact.
+    func outOfFixes(intro: String?) -> ReplyDocument {
+        var document = ReplyDocument()
+        if let intro { document.append(.paragraph(intro)) }
+        document.append(.paragraph("I'm sorry, that was the last fix I know for this, so there's none left to try. A person from our support team can look into it with you:"))
+        document.append(.paragraph(knowledge.settings.contact))
         return document
+    }
+
+    /// Every cause of `intent`, ruled-out ones marked.
+    func causeList(_ intent: Intent, ruledOut: Set<String>) -> ReplyDocument {
+        guard !intent.causes.isEmpty else { return ReplyDocument() }
+        let items = intent.causes.map { cause in
+            cause.text + ((cause.topic.map(ruledOut.contains) ?? false) ? " (ruled out)" : "")
+        }
+        return ReplyDocument([.heading("All the usual reasons:"), .bullets(items)])
+    }
+
+    /// The steps of the current fix (or the topic's own steps) for the phone that does them,
+    /// or for `platform` when the user named one for this turn.
+    func stepsAnswer(_ intent: Intent, fix: Fix?, phones: PhoneContext, platform: Platform? = nil,
+                     lead: String? = nil) -> Composed {
+        let namesFix = lead == nil
+        var document = ReplyDocument()
+        let steps = fix?.steps ?? intent.steps
+        let owner = doer(of: fix, in: intent)
+        var phones = phones
+        if let platform {
+            if owner == .user { phones.user = platform } else { phones.other = platform }
+        }
+        if let lead { document.append(.paragraph(lead)) }
+        if steps.isEmpty {
+            document.append(.paragraph(fix?.text ?? intent.explanation ?? intent.summary))
+            return Composed(document)
+        }
+        if let fix, namesFix { document.append(.paragraph("\(fix.title): this is done on \(phones.possessive(owner)) phone.")) }
+        let shown = appendSteps(steps, doer: owner, phones: phones, compact: true, to: &document)
+        return Composed(document, stepsPlatform: shown)
+    }
+
+    /// "Do I have to change something on my phone too?": answered from `done_by`.
+    func ownSideAnswer(_ intent: Intent, fix: Fix?, phones: PhoneContext) -> Composed {
+        let owner = doer(of: fix, in: intent)
+        let what = fix?.title ?? intent.title
+        if fix == nil && intent.steps.isEmpty {
+            return Composed(ReplyDocument([.paragraph(
+                "No, there's nothing to change on your phone for this. Your WhatsApp just needs a working internet connection.")]))
+        }
+        if owner == .other {
+            return Composed(ReplyDocument([.paragraph(
+                "No, nothing to change on your phone for this one: \(lowercasedFirst(what)) is done on "
+                + "\(phones.possessive(.other)) phone. Your own WhatsApp just needs a working internet connection.")]))
+        }
+        return stepsAnswer(intent, fix: fix, phones: phones,
+                           lead: "Yes, this one is done on your own phone: \(lowercasedFirst(what)).")
     }
 
     func help(_ intent: Intent?) -> ReplyDocument {
         var document = ReplyDocument()
         if let intent { document.append(.paragraph(intent.summary)) }
-        document.append(.heading("I can help with:"))
-        document.append(.bullets(topics.map(\.title)))
+        appendTopicList(to: &document)
         return document
     }
 
@@ -85,9 +175,13 @@ struct AnswerComposer: Sendable {
     func fallback(_ intent: Intent?) -> ReplyDocument {
         var document = ReplyDocument()
         document.append(.paragraph(intent?.summary ?? "Sorry, that's outside what I know."))
-        document.append(.heading("I can help with:"))
-        document.append(.bullets(topics.map(\.title)))
+        appendTopicList(to: &document)
         return document
+    }
+
+    /// For a message that is not a question on its own: a short prompt to go on.
+    func fragmentPrompt() -> ReplyDocument {
+        ReplyDocument([.paragraph("I'm listening, go on. What happens when you call: does it stay on Calling, or ring once and then say Unavailable?")])
     }
 
     func clarify(_ first: Intent, _ second: Intent) -> ReplyDocument {
@@ -98,36 +192,84 @@ struct AnswerComposer: Sendable {
         ])
     }
 
-    var topics: [Intent] { knowledge.intents.filter { $0.role == .topic } }
+    /// The support topics in a meaningful order: what the statuses mean first, then each
+    /// problem followed by its causes in the order the problem lists them, bigger problems first.
+    var topics: [Intent] {
+        let all = knowledge.intents.filter { $0.role == .topic }
+        let children = { (intent: Intent) -> [String] in
+            intent.causes.compactMap(\.topic) + intent.fixes.compactMap(\.topic)
+        }
+        let linked = Set(all.flatMap(children))
+        // Definitions first, then problems with more causes before those with fewer; ties in file order.
+        let rank = { (intent: Intent) -> Int in intent.causes.isEmpty && intent.fixes.isEmpty ? Int.min : -intent.causes.count }
+        let roots = all.enumerated().filter { !linked.contains($0.element.id) }
+            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+            .map(\.element)
+        var ordered: [Intent] = []
+        func add(_ intent: Intent) {
+            guard !ordered.contains(where: { $0.id == intent.id }) else { return }
+            ordered.append(intent)
+            for id in children(intent) { if let child = all.first(where: { $0.id == id }) { add(child) } }
+        }
+        roots.forEach(add)
+        all.forEach(add)
+        return ordered
+    }
 
     // MARK: - Pieces
 
-    private func appendFix(_ fix: Fix, lead: String, platform: Platform?, to document: inout ReplyDocument,
-                           withText: Bool = true) {
-        document.append(.heading(lead))
-        if withText { document.append(.paragraph(fix.text)) }
-        appendSteps(fix.steps, platform: platform, to: &document)
+    private func appendTopicList(to document: inout ReplyDocument) {
+        document.append(.heading("I can help with:"))
+        document.append(.bullets(topics.map(\.title)))
     }
 
-    private func appendSteps(_ steps: PlatformSteps, platform: Platform?, to document: inout ReplyDocument) {
-        guard !steps.isEmpty else { return }
+    /// Appends a fix with its steps for the phone that does it; returns the platform shown.
+    private func appendFix(_ fix: Fix, of intent: Intent, lead: String, phones: PhoneContext, compact: Bool,
+                           to document: inout ReplyDocument) -> Platform? {
+        document.append(.heading(lead))
+        document.append(.paragraph(fix.text))
+        return appendSteps(fix.steps, doer: doer(of: fix, in: intent), phones: phones, compact: compact, to: &document)
+    }
+
+    /// Steps for the phone of `doer`. When that phone is unknown: both platforms compactly
+    /// (or, with `compact` false, only the question) and a question about that phone.
+    private func appendSteps(_ steps: PlatformSteps, doer: PhoneOwner, phones: PhoneContext, compact: Bool,
+                             to document: inout ReplyDocument) -> Platform? {
+        guard !steps.isEmpty else { return nil }
         if !steps.isPlatformSpecific {
             document.append(.numbered(steps.common))
-        } else if let platform {
+            return nil
+        }
+        if let platform = phones.platform(of: doer) {
+            document.append(.heading(phones.stepsHeading(doer, platform)))
             document.append(.numbered(steps.steps(for: platform)))
-        } else {
+            return platform
+        }
+        if compact {
             for platform in Platform.allCases {
-                document.append(.heading("On \(platform.displayName):"))
-                document.append(.numbered(steps.steps(for: platform)))
+                document.append(.paragraph("On \(platform.displayName): " + steps.steps(for: platform).joined(separator: " ")))
             }
         }
+        document.append(.paragraph(phones.question(doer)))
+        return nil
     }
 
     private func appendRelated(_ intent: Intent, to document: inout ReplyDocument) {
-        let titles = intent.related.prefix(3).compactMap { knowledge.intent($0)?.title }
+        let titles = intent.related.prefix(2).compactMap { knowledge.intent($0)?.title }
         guard !titles.isEmpty else { return }
-        document.append(.paragraph("You can also ask me about: " + titles.map { "\"\($0)\"" }.joined(separator: ", ") + "."))
+        document.append(.paragraph("You can also ask me about: " + titles.map(lowercasedFirst).joined(separator: "; ") + "."))
     }
+}
+
+/// `text` with its first letter in lower case, to continue a sentence ("Most likely: the other person...").
+/// Words that start with two capitals or are names (`WhatsApp`, `Do Not Disturb`) are kept.
+func lowercasedFirst(_ text: String) -> String {
+    guard let first = text.first, first.isUppercase else { return text }
+    let second = text.dropFirst().first
+    if second?.isUppercase == true { return text }
+    let firstWord = text.prefix { $0 != " " }
+    if ["Do", "WhatsApp", "Android", "iPhone", "Focus"].contains(String(firstWord)) { return text }
+    return first.lowercased() + text.dropFirst()
 }
 
 extension ReplyDocument {

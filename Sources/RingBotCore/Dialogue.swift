@@ -4,25 +4,54 @@ import Foundation
 /// reply and the next state. Pure: no I/O, the time is given.
 ///
 /// Rules, in order:
-/// 1. An idle conversation (30 minutes) starts afresh.
+/// 1. An idle conversation (30 minutes) starts afresh. Phones named are noted on both
+///    phones of the conversation (the user's, the other person's).
 /// 2. After "which one do you mean?", a choice (`1`, `2`, or naming one) answers that topic.
-/// 3. "It rings now" / thanks closes the topic warmly.
-/// 4. "That didn't work" gives the next fix of the current topic not yet given.
-/// 5. A platform on its own ("iphone", "what about android?") answers the current topic for it.
+/// 3. A cause ruled out or a fix already tried is remembered and the next cause follows.
+/// 4. "It rings now" closes the topic warmly; a plain "thanks" does not claim it works.
+/// 5. With a topic under discussion and no clear new topic in the message: "that didn't
+///    work" gives the next untried fix; follow-ups that only make sense in context
+///    ("how?", "same for Android?", "pls") continue the topic (see `DialogueFollowUps`).
 /// 6. Otherwise the message's own intent: greeting, goodbye, help, handoff, a new topic
-///    (or a question naming the two close candidates), or an honest "I don't know that".
+///    (or a question naming the two close candidates). A message that is not a question on
+///    its own is kept and read together with the next ones; else an honest "I don't know that".
 struct Dialogue: Sendable {
     /// A follow-up that names a different topic switches to it only above this confidence.
     static let switchConfidence = 0.75
+    /// Messages of at most this many words are never answered with the whole topic list.
+    static let fragmentWords = 2
+    /// Short messages that name the pack's domain but no topic are kept as fragments up to this length.
+    static let anchoredFragmentWords = 6
+    /// How many fragments are kept.
+    static let fragmentMemory = 4
 
     let knowledge: KnowledgeBase
     let matcher: IntentMatcher
     let composer: AnswerComposer
+    let phoneReader: PhoneMentionReader
 
     init(knowledge: KnowledgeBase, matcher: IntentMatcher) {
         self.knowledge = knowledge
         self.matcher = matcher
         self.composer = AnswerComposer(knowledge: knowledge)
+        self.phoneReader = PhoneMentionReader(lexicon: knowledge.lexicon)
+    }
+
+    /// One user turn, read.
+    struct Turn {
+        var text: String
+        var analysis: MessageAnalysis
+        var result: Classification
+        var role: IntentRole
+        var confident: Bool
+        var mentions: PhoneMentions
+        /// The phones this turn filled: whose, and which platform.
+        var named: [(owner: PhoneOwner, platform: Platform)]
+        /// The platform whose steps the previous reply showed.
+        var previousStepsPlatform: Platform?
+
+        func has(_ cue: DialogueCue) -> Bool { analysis.cues.contains(cue) }
+        var wordCount: Int { analysis.words.count }
     }
 
     func respond(to text: String, state: inout ConversationState, now: Date) -> Reply {
@@ -32,112 +61,196 @@ struct Dialogue: Sendable {
         state.lastActivity = now
         let analysis = matcher.analyzer.analyze(text)
         let result = matcher.classify(analysis)
-        if let platform = analysis.platform { state.platform = platform }
         let current = state.topic.flatMap { knowledge.intent($0) }
-        let role = knowledge.intent(result.intent)?.role ?? .fallback
-        let confident = result.confidence >= matcher.threshold
+        let mentions = phoneReader.read(analysis.words)
+        var turn = Turn(text: text, analysis: analysis, result: result,
+                        role: knowledge.intent(result.intent)?.role ?? .fallback,
+                        confident: result.confidence >= matcher.threshold, mentions: mentions, named: [],
+                        previousStepsPlatform: state.lastStepsPlatform)
+        state.lastStepsPlatform = nil
+        turn.named = notePhones(turn, current: current, state: &state)
+        var reply = respond(turn, current: current, state: &state)
+        if reply.platform == nil { reply.platform = turn.named.last?.platform ?? state.platform }
+        return reply
+    }
+
+    private func respond(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply {
+        let result = turn.result
 
         // 2. A pending "which one?"
         if !state.pendingChoice.isEmpty {
             let choices = state.pendingChoice
             state.pendingChoice = []
-            if let pick = choice(analysis: analysis, result: result, among: choices), let intent = knowledge.intent(pick) {
-                return answer(intent, state: &state, result: result)
+            if let pick = choice(analysis: turn.analysis, result: result, among: choices), let intent = knowledge.intent(pick) {
+                return answer(intent, turn: turn, state: &state)
             }
         }
 
-        // 3. Solved.
-        if role == .thanks || (analysis.cues.contains(.fixed) && !analysis.cues.contains(.notFixed)) {
-            let thanks = knowledge.intent(role: .thanks)
-            state.topic = nil
-            state.fixesGiven = []
-            return reply(thanks?.id ?? result.intent, state, result,
-                         ReplyDocument([.paragraph(thanks?.summary ?? "Glad it works now!")]))
+        // 3. A cause ruled out, or a fix already tried.
+        if turn.has(.ruledOut) || turn.has(.alreadyTried), let reply = ruleOut(turn, current: current, state: &state) {
+            return reply
         }
 
-        if let current {
-            let switching = role == .topic && result.intent != current.id && confident
-                && result.confidence >= Self.switchConfidence && !isParent(result.intent, of: current)
-            // 4. Not fixed: the next fix.
-            let repeatsTopic = role == .topic && (result.intent == current.id || isParent(result.intent, of: current))
-            if !switching && (analysis.cues.contains(.notFixed) || (repeatsTopic && !state.fixesGiven.isEmpty
-                && analysis.platform == nil)) {
-                return nextFix(current, state: &state, result: result)
+        // 4. Solved, or thanks.
+        if turn.has(.fixed) && !turn.has(.notFixed) {
+            return solved(turn, state: &state)
+        }
+        if turn.role == .thanks && !turn.has(.notFixed) {
+            return thanked(turn, current: current, state: &state)
+        }
+
+        // 5. Continuing the topic under discussion.
+        if let current, !isSwitching(turn, from: current) {
+            let repeatsTopic = turn.role == .topic && (result.intent == current.id || isParent(result.intent, of: current))
+            if turn.has(.notFixed) || (repeatsTopic && !state.fixesGiven.isEmpty && turn.named.isEmpty
+                                       && turn.analysis.platform == nil) {
+                return nextFix(current, turn: turn, state: &state, intro: nil)
             }
-            // 5. A platform on its own.
-            // ("what about android?" may look like a help request: a platform wins over help and greetings.)
-            if let platform = analysis.platform, !switching,
-               [.fallback, .help, .greeting].contains(role) || !confident || result.intent == current.id
-                || isParent(result.intent, of: current) {
-                let given = Set(state.fixesGiven.compactMap { Self.localFixID($0, of: current) })
-                let document = composer.platformAnswer(current, platform: platform, fixesGiven: given)
-                return reply(current.id, state, result, document)
-            }
+            if let reply = followUp(turn, current: current, state: &state) { return reply }
         }
 
         // 6. The message's own intent.
+        return ownIntent(turn, current: current, state: &state)
+    }
+
+    private func ownIntent(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply {
+        let result = turn.result
         let intent = knowledge.intent(result.intent)
-        switch role {
+        switch turn.role {
         case .greeting:
             return reply(result.intent, state, result, ReplyDocument([.paragraph(intent?.summary ?? "Hello!")]))
         case .goodbye:
-            let platform = state.platform
-            state = ConversationState(platform: platform, lastActivity: now)
+            let kept = state
+            state = ConversationState(platform: kept.platform, lastActivity: kept.lastActivity,
+                                      userPlatform: kept.userPlatform, otherPlatform: kept.otherPlatform)
             return reply(result.intent, state, result, ReplyDocument([.paragraph(intent?.summary ?? "Bye!")]))
-        case .help:
-            return reply(result.intent, state, result, composer.help(intent))
         case .handoff:
             return reply(result.intent, state, result, composer.handoff(lead: intent))
+        case .help where state.fragments.isEmpty:
+            return reply(result.intent, state, result, composer.help(intent))
         case .topic:
-            if let intent {
+            if let intent, turn.confident {
                 if let second = result.ranked.dropFirst().first,
                    knowledge.intent(second.intent)?.role == .topic,
                    result.confidence - second.confidence < knowledge.settings.clarifyMargin,
                    let other = knowledge.intent(second.intent) {
                     state.pendingChoice = [intent.id, other.id]
+                    state.offered = [intent.id, other.id]
                     var clarification = reply(intent.id, state, result, composer.clarify(intent, other))
                     clarification.answered = false
                     return clarification
                 }
-                return answer(intent, state: &state, result: result)
+                return answer(intent, turn: turn, state: &state)
             }
-            fallthrough
-        case .fallback, .thanks:
-            if analysis.cues.contains(.notFixed) && current == nil {
-                var response = reply(result.intent, state, result, ReplyDocument([
-                    .paragraph("Sorry to hear that. What do you see when you call: does it stay on \"Calling\", or ring once and then say \"Unavailable\"?"),
-                ]))
-                response.answered = false
-                return response
+            return notUnderstood(turn, current: current, state: &state)
+        case .help, .fallback, .thanks:
+            return notUnderstood(turn, current: current, state: &state)
+        }
+    }
+
+    /// A message with no topic of its own and nothing to lean on: read it with the earlier
+    /// fragments; keep it as a fragment when it is not a question on its own; else say so.
+    private func notUnderstood(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply {
+        let result = turn.result
+        if !state.fragments.isEmpty {
+            let joined = matcher.classify((state.fragments + [turn.text]).joined(separator: " "))
+            if joined.confidence >= matcher.threshold, let intent = knowledge.intent(joined.intent), intent.role == .topic {
+                var joinedTurn = turn
+                joinedTurn.result = joined
+                return answer(intent, turn: joinedTurn, state: &state)
             }
-            var response = reply(matcher.fallbackID, state, result, composer.fallback(knowledge.intent(role: .fallback)))
+        }
+        if turn.has(.notFixed) && current == nil {
+            var response = reply(result.intent, state, result, ReplyDocument([
+                .paragraph("Sorry to hear that. What do you see when you call: does it stay on Calling, or ring once and then say Unavailable?"),
+            ]))
             response.answered = false
             return response
         }
+        if isFragment(turn) {
+            state.fragments = Array((state.fragments + [turn.text]).suffix(Self.fragmentMemory))
+            return reply(matcher.fallbackID, state, result, composer.fragmentPrompt())
+        }
+        state.fragments = []
+        var response = reply(matcher.fallbackID, state, result, composer.fallback(knowledge.intent(role: .fallback)))
+        response.answered = false
+        return response
+    }
+
+    /// Not a question on its own: one or two words, or a few words about calls with no question mark.
+    private func isFragment(_ turn: Turn) -> Bool {
+        let count = turn.wordCount
+        guard count > 0 else { return false }
+        if count <= Self.fragmentWords { return true }
+        let anchored = !turn.analysis.terms.isEmpty && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
+        return count <= Self.anchoredFragmentWords && anchored && !turn.text.contains("?")
+    }
+
+    private func isSwitching(_ turn: Turn, from current: Intent) -> Bool {
+        turn.role == .topic && turn.result.intent != current.id && turn.confident
+            && turn.result.confidence >= Self.switchConfidence && !isParent(turn.result.intent, of: current)
+    }
+
+    // MARK: - Closing
+
+    private func solved(_ turn: Turn, state: inout ConversationState) -> Reply {
+        let thanks = knowledge.intent(role: .thanks)
+        state.topic = nil
+        state.fixesGiven = []
+        state.ruledOut = []
+        state.fragments = []
+        return reply(thanks?.id ?? turn.result.intent, state, turn.result,
+                     ReplyDocument([.paragraph(thanks?.summary ?? "Glad it works now!")]))
+    }
+
+    /// A plain "thanks": polite, but it does not claim the calls ring now, and the topic stays open.
+    private func thanked(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply {
+        var text = "You're welcome!"
+        if let current, !current.fixes.isEmpty || !state.fixesGiven.isEmpty {
+            let skip = Set(state.fixesGiven.compactMap { Self.localFixID($0, of: current) })
+            let left = ([current] + parents(of: current)).contains {
+                !composer.untried($0, skipping: skip, ruledOut: Set(state.ruledOut)).isEmpty
+            }
+            text += left
+                ? " If your calls still don't ring, tell me and I'll give you the next thing to try."
+                : " If your calls still don't ring, our support team can look into it: " + knowledge.settings.contact
+        } else {
+            text += " If anything else comes up with your WhatsApp calls, just ask."
+        }
+        return reply(turn.result.intent, state, turn.result, ReplyDocument([.paragraph(text)]))
     }
 
     // MARK: - Steps
 
-    private func answer(_ intent: Intent, state: inout ConversationState, result: Classification) -> Reply {
-        let (document, given) = composer.answer(intent, platform: state.platform)
+    func answer(_ intent: Intent, turn: Turn, state: inout ConversationState, intro: String? = nil) -> Reply {
+        if state.topic != intent.id { state.fixesGiven = [] }
+        let (composed, given) = composer.answer(intent, phones: PhoneContext(state), ruledOut: Set(state.ruledOut),
+                                                withCauses: turn.has(.listCauses), intro: intro)
         state.topic = intent.id
         state.fixesGiven = given.map { Self.qualifiedFixID($0, of: intent) }
-        return Reply(intent: intent.id, platform: state.platform, confidence: result.confidence, document: document,
-                     answered: true, bestGuess: result.ranked.first)
+        state.fragments = []
+        state.lastStepsPlatform = composed.stepsPlatform
+        return Reply(intent: intent.id, platform: composed.stepsPlatform, confidence: turn.result.confidence,
+                     document: composed.document, answered: true, bestGuess: turn.result.ranked.first)
     }
 
-    private func nextFix(_ topic: Intent, state: inout ConversationState, result: Classification) -> Reply {
+    func nextFix(_ topic: Intent, turn: Turn, state: inout ConversationState, intro: String?) -> Reply {
         // The topic's own fixes first; then those of the topics it is a cause of
         // (skipping their fix for this very cause, already given).
+        let ruledOut = Set(state.ruledOut)
         for candidate in [topic] + parents(of: topic) {
             var skip = Set(state.fixesGiven.compactMap { Self.localFixID($0, of: candidate) })
             if candidate.id != topic.id { skip.formUnion(candidate.fixes.filter { $0.topic == topic.id }.map(\.id)) }
-            if let (document, fix) = composer.nextFix(candidate, platform: state.platform, skipping: skip) {
+            if ruledOut.contains(candidate.id) && candidate.id != topic.id { continue }
+            if let (composed, fix) = composer.nextFix(candidate, phones: PhoneContext(state), skipping: skip,
+                                                      ruledOut: ruledOut, intro: intro) {
                 state.fixesGiven.append(Self.qualifiedFixID(fix, of: candidate))
-                return reply(topic.id, state, result, document)
+                state.lastStepsPlatform = composed.stepsPlatform
+                return Reply(intent: topic.id, platform: composed.stepsPlatform, confidence: turn.result.confidence,
+                             document: composed.document, answered: true, bestGuess: turn.result.ranked.first)
             }
         }
-        return reply(topic.id, state, result, composer.outOfFixes(topic))
+        return reply(topic.id, state, turn.result, composer.outOfFixes(intro: intro))
     }
 
     /// Fix ids in the state are qualified by their topic: `stuck_on_calling/unblock`.
@@ -145,6 +258,14 @@ struct Dialogue: Sendable {
 
     static func localFixID(_ qualified: String, of intent: Intent) -> String? {
         qualified.hasPrefix(intent.id + "/") ? String(qualified.dropFirst(intent.id.count + 1)) : nil
+    }
+
+    /// The fix given last and the topic it belongs to.
+    func currentFix(_ state: ConversationState) -> (intent: Intent, fix: Fix)? {
+        guard let qualified = state.fixesGiven.last, let slash = qualified.firstIndex(of: "/"),
+              let intent = knowledge.intent(String(qualified[..<slash])) else { return nil }
+        let id = String(qualified[qualified.index(after: slash)...])
+        return intent.fixes.first { $0.id == id }.map { (intent, $0) }
     }
 
     private func choice(analysis: MessageAnalysis, result: Classification, among choices: [String]) -> String? {
@@ -158,20 +279,20 @@ struct Dialogue: Sendable {
     }
 
     /// Topics whose causes or fixes link to `topic` (e.g. "stuck on calling" for "blocked").
-    private func parents(of topic: Intent) -> [Intent] {
+    func parents(of topic: Intent) -> [Intent] {
         knowledge.intents.filter { candidate in
             candidate.id != topic.id
                 && (candidate.causes.contains { $0.topic == topic.id } || candidate.fixes.contains { $0.topic == topic.id })
         }
     }
 
-    private func isParent(_ id: String, of topic: Intent) -> Bool {
+    func isParent(_ id: String, of topic: Intent) -> Bool {
         parents(of: topic).contains { $0.id == id }
     }
 
-    private func reply(_ intent: String, _ state: ConversationState, _ result: Classification,
-                       _ document: ReplyDocument) -> Reply {
-        Reply(intent: intent, platform: state.platform, confidence: result.confidence, document: document,
+    func reply(_ intent: String, _ state: ConversationState, _ result: Classification,
+               _ document: ReplyDocument, platform: Platform? = nil) -> Reply {
+        Reply(intent: intent, platform: platform, confidence: result.confidence, document: document,
               answered: true, bestGuess: result.ranked.first)
     }
 }

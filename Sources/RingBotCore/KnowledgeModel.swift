@@ -55,15 +55,18 @@ public struct Fix: Sendable, Hashable {
     public var text: String
     public var topic: String?
     public var steps: PlatformSteps
+    /// Who carries the fix out, on their own phone (`done_by:`); `nil` when not written.
+    public var doneBy: PhoneOwner?
     public var location: SourceLocation
 
     public init(id: String, title: String, text: String, topic: String? = nil,
-                steps: PlatformSteps = PlatformSteps(), location: SourceLocation) {
+                steps: PlatformSteps = PlatformSteps(), doneBy: PhoneOwner? = nil, location: SourceLocation) {
         self.id = id
         self.title = title
         self.text = text
         self.topic = topic
         self.steps = steps
+        self.doneBy = doneBy
         self.location = location
     }
 }
@@ -80,6 +83,8 @@ public struct Intent: Sendable, Hashable, Identifiable {
     public var causes: [Cause]
     public var fixes: [Fix]
     public var steps: PlatformSteps
+    /// Who carries out the topic's own ``steps`` (`done_by:`); `nil` when not written.
+    public var doneBy: PhoneOwner?
     public var examples: [Example]
     public var phrases: [KeyPhrase]
     public var related: [String]
@@ -89,8 +94,8 @@ public struct Intent: Sendable, Hashable, Identifiable {
 
     public init(id: String, title: String, role: IntentRole = .topic, pack: String? = nil,
                 summary: String, explanation: String? = nil, causes: [Cause] = [], fixes: [Fix] = [],
-                steps: PlatformSteps = PlatformSteps(), examples: [Example] = [], phrases: [KeyPhrase] = [],
-                related: [String] = [], location: SourceLocation) {
+                steps: PlatformSteps = PlatformSteps(), doneBy: PhoneOwner? = nil, examples: [Example] = [],
+                phrases: [KeyPhrase] = [], related: [String] = [], location: SourceLocation) {
         self.id = id
         self.title = title
         self.role = role
@@ -100,6 +105,7 @@ public struct Intent: Sendable, Hashable, Identifiable {
         self.causes = causes
         self.fixes = fixes
         self.steps = steps
+        self.doneBy = doneBy
         self.examples = examples
         self.phrases = phrases
         self.related = related
@@ -140,10 +146,35 @@ public struct Concept: Sendable, Hashable {
     }
 }
 
-/// Dialogue cue phrases: what users say when a fix did or did not help.
+/// Dialogue cue phrases: what users say when a fix did or did not help, and the
+/// short follow-ups that only make sense with the conversation as context.
 public enum DialogueCue: String, Sendable, Hashable, CaseIterable {
     case notFixed = "not_fixed"
     case fixed
+    /// A cause is ruled out ("his wifi works", "she never blocked me").
+    case ruledOut = "ruled_out"
+    /// A fix was already tried ("I restarted the app already").
+    case alreadyTried = "already_tried"
+    /// The whole list of causes is asked for.
+    case listCauses = "list_causes"
+    /// Whether the user must change something on their own phone too.
+    case ownSide = "own_side"
+    /// How to do the current fix, where to find the setting.
+    case askHow = "ask_how"
+    /// How to check whether the cause applies.
+    case askCheck = "ask_check"
+    /// What to do once the fix is done.
+    case askAfter = "ask_after"
+    /// The other of two things the bot named.
+    case askOther = "ask_other"
+    /// Why: more detail on the current topic.
+    case askWhy = "ask_why"
+    /// "Yes", "go on", "next": continue with the next step.
+    case goOn = "go_on"
+    /// A short plea for help ("pls", "any idea?").
+    case plea
+    /// "OK", "will try": the user acknowledges a suggestion.
+    case acknowledge
 }
 
 /// Words and phrases that shape matching: concepts, platform words, stop words, cues.
@@ -159,10 +190,17 @@ public struct Lexicon: Sendable, Hashable {
     /// Texting spellings read as the word they stand for (`u` → `you`, `ur` → `your`),
     /// before anything else; unlike typos, these are too short to correct by distance.
     public var respellings: [String: String]
+    /// Words that tell whose phone a brand or OS belongs to: the user's (`my`, `mine`, `I`)
+    /// or the other person's (`his`, `she`, `they`).
+    public var ownerWords: [PhoneOwner: [String]]
+    /// Words naming the other person (`brother`, `mum`, `boss`); they also mark the other person's phone.
+    public var people: [String]
 
     public init(concepts: [Concept] = [], platformTerms: [Platform: [String]] = [:],
                 stopwords: [String] = [], cues: [DialogueCue: [String]] = [:], anchors: [String] = [],
-                respellings: [String: String] = [:]) {
+                respellings: [String: String] = [:], ownerWords: [PhoneOwner: [String]] = [:], people: [String] = []) {
+        self.ownerWords = ownerWords
+        self.people = people
         self.anchors = anchors
         self.respellings = respellings
         self.concepts = concepts
@@ -179,6 +217,8 @@ public struct Lexicon: Sendable, Hashable {
         for (cue, phrases) in other.cues { cues[cue, default: []] += phrases }
         anchors += other.anchors
         respellings.merge(other.respellings) { first, _ in first }
+        for (owner, words) in other.ownerWords { ownerWords[owner, default: []] += words }
+        people += other.people
     }
 }
 

@@ -77,6 +77,15 @@ enum DocumentDecoder {
             }
             platforms.finish()
         }
+        if let node = map.value("owners"), !MappingReader.isNull(node),
+           var owners = MappingReader(node, sink: sink, what: "`owners` (`user:` and `other:` word lists)") {
+            for owner in PhoneOwner.allCases {
+                let words = owners.strings(owner.rawValue).map(\.text)
+                if !words.isEmpty { lexicon.ownerWords[owner] = words }
+            }
+            owners.finish()
+        }
+        lexicon.people = map.strings("people").map(\.text)
         lexicon.stopwords = map.strings("stopwords").map(\.text)
         lexicon.anchors = map.strings("anchors").map(\.text)
         if let node = map.value("respell"), !MappingReader.isNull(node),
@@ -134,15 +143,17 @@ enum DocumentDecoder {
             let steps = fix.value("steps").flatMap { stepsNode in
                 MappingReader.isNull(stepsNode) ? nil : self.steps(stepsNode, sink: sink)
             } ?? PlatformSteps()
+            let doneBy = self.doneBy(&fix)
             fix.finish()
             if let fixTitle, let text {
-                fixes.append(Fix(id: fixID, title: fixTitle, text: text, topic: topic, steps: steps,
+                fixes.append(Fix(id: fixID, title: fixTitle, text: text, topic: topic, steps: steps, doneBy: doneBy,
                                  location: sink.location(node)))
             }
         }
         let steps = map.value("steps").flatMap { node in
             MappingReader.isNull(node) ? nil : self.steps(node, sink: sink)
         } ?? PlatformSteps()
+        let doneBy = self.doneBy(&map)
         let examples = map.strings("examples").map { Example(text: $0.text, location: $0.location) }
         var phrases: [KeyPhrase] = []
         for node in map.list("phrases") {
@@ -168,10 +179,20 @@ enum DocumentDecoder {
                         "intent `\(id)` needs at least 3 `examples` (it has \(examples.count)); the matcher learns from them")
         }
         var intent = Intent(id: id, title: title, role: role, summary: summary, explanation: explanation,
-                            causes: causes, fixes: fixes, steps: steps, examples: examples, phrases: phrases,
+                            causes: causes, fixes: fixes, steps: steps, doneBy: doneBy, examples: examples, phrases: phrases,
                             related: related.map(\.text), location: sink.location(map.node))
         intent.relatedLocations = related.map(\.location)
         return .intent(intent)
+    }
+
+    /// `done_by: caller|other_person`: who carries out a fix or a topic's steps.
+    private static func doneBy(_ map: inout MappingReader) -> PhoneOwner? {
+        guard let text = map.string("done_by") else { return nil }
+        if let owner = PhoneOwner(knowledgeName: text) { return owner }
+        map.sink.report(map.value("done_by"), "unknown `done_by: \(text)`; use "
+            + PhoneOwner.allCases.map { "`\($0.knowledgeName)`" }.joined(separator: " or ")
+            + " (who does it on their own phone)")
+        return nil
     }
 
     private static func steps(_ node: Node, sink: ProblemSink) -> PlatformSteps? {

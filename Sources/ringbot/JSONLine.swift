@@ -6,6 +6,8 @@ enum JSONValue {
     case string(String)
     case number(Double)
     case null
+    /// A nested object, keys in the order given.
+    case object([(String, JSONValue)])
 
     static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 }
@@ -20,6 +22,8 @@ enum JSONLine {
         switch value {
         case .string(let text): quote(text)
         case .null: "null"
+        case .object(let fields):
+            "{" + fields.map { "\(quote($0.0)): \(render($0.1))" }.joined(separator: ", ") + "}"
         case .number(let number):
             number.isFinite ? String(format: "%.4g", number) : "0"
         }

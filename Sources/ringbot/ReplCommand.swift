@@ -12,7 +12,9 @@ struct ReplCommand: AsyncParsableCommand {
             On a terminal: a friendly chat with /help, /reset and /quit.
             With --json, or when standard input is not a terminal, every input line is the next
             turn of one conversation and each reply is one JSON object:
-            {"intent": "<id>", "platform": "android"|"ios"|null, "reply": "<plain text>"}
+            {"intent": "<id>", "platform": "android"|"ios"|null, "reply": "<plain text>",
+             "phones": {"user": "android"|"ios"|null, "other": "android"|"ios"|null}}
+            ("phones": the user's phone and the other person's, as far as the conversation told.)
             """
     )
 
@@ -35,6 +37,8 @@ struct ReplCommand: AsyncParsableCommand {
                     "intent": .string(reply.intent),
                     "platform": .optional(reply.platform?.rawValue),
                     "reply": .string(reply.plainText),
+                    "phones": .object([("user", .optional(state.userPlatform?.rawValue)),
+                                       ("other", .optional(state.otherPlatform?.rawValue))]),
                 ]))
             }
         }

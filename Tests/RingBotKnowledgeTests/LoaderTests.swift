@@ -108,11 +108,13 @@ struct ValidKnowledgeTests {
         #expect(reset.examples.map(\.location.description) == [13, 14, 15].map { "\(directory)/widgets/reset.yaml:\($0)" })
         #expect(reset.related == ["battery"])
         #expect(reset.relatedLocations.map(\.line) == [16])
+        #expect(reset.doneBy == .user)
         let battery = try #require(knowledge.intent("battery"))
         #expect(battery.fixes.map(\.id) == ["charge"])
         #expect(battery.fixes.first?.location.line == 6)
         #expect(battery.phrases.map(\.text) == ["battery"])
         #expect(battery.phrases.first?.weight == 4)
+        #expect(battery.fixes.first?.doneBy == nil, "done_by is optional where no steps differ by phone")
     }
 
     @Test("check reports nothing for the valid fixture, and the assistant answers from it")
@@ -175,6 +177,8 @@ let mistakeFixtures: [(String, [String])] = [
     ("unknown-kind", ["$/kind.yaml:1: unknown kind `intnet`; use one of `settings`, `pack`, `lexicon`, `intent`"]),
     ("duplicate-id", ["$/battery_again.yaml:1: duplicate intent id `battery`; it is first defined at $/battery.yaml:1"]),
     ("dangling-related", ["$/battery.yaml:15: `battery` links to unknown topic `batery`; did you mean `battery`?"]),
+    ("bad-done-by", ["$/reset.yaml:9: unknown `done_by: the_caller`; use `caller` or `other_person` (who does it on their own phone)"]),
+    ("missing-done-by", ["$/reset.yaml:6: fix `hold` of `reset` has Android and iPhone steps but does not say who does it; add `done_by: caller` or `done_by: other_person`"]),
     ("no-settings", ["$:0: no `kind: settings` file; add one (bot_name, contact, thresholds)"]),
     ("two-settings", ["$/settings_copy.yaml:1: a second `kind: settings` file; settings are already defined at $/settings.yaml:1"]),
 ]

@@ -1,0 +1,193 @@
+/// The parts of the dialogue that read a message with the conversation as context:
+/// whose phone a brand belongs to, causes ruled out, and follow-ups that only make
+/// sense after the bot's last answer ("how?", "same for Android?", "and the other one?").
+extension Dialogue {
+    /// Below this, the matcher's guess among a problem's causes is not trusted.
+    static let causeFloor = 0.2
+
+    // MARK: - Phones
+
+    /// Notes the phones a message names: each on its owner's phone, or, with no owner word,
+    /// on the phone the current fix needs (the user's when nothing is under discussion).
+    func notePhones(_ turn: Turn, current: Intent?, state: inout ConversationState) -> [(owner: PhoneOwner, platform: Platform)] {
+        if let person = turn.mentions.person { state.otherPerson = person }
+        var mentions = turn.mentions.phones
+        if mentions.isEmpty, let platform = turn.analysis.platform { mentions = [PhoneMention(platform: platform, owner: nil)] }
+        let needed = current.map { neededPhone($0, state: state) } ?? .user
+        var named: [(owner: PhoneOwner, platform: Platform)] = []
+        for mention in mentions {
+            let owner = mention.owner ?? needed
+            state.setPlatform(mention.platform, of: owner)
+            state.platform = mention.platform
+            named.append((owner, mention.platform))
+        }
+        return named
+    }
+
+    /// Whose phone the current fix (or the topic's own steps) is done on.
+    func neededPhone(_ current: Intent, state: ConversationState) -> PhoneOwner {
+        if let (intent, fix) = currentFix(state) { return composer.doer(of: fix, in: intent) }
+        return composer.doer(of: nil, in: current)
+    }
+
+    // MARK: - Causes ruled out
+
+    /// The topics a problem's causes and fixes link to.
+    func causeTopics(_ intent: Intent) -> [String] {
+        var seen: Set<String> = []
+        return (intent.causes.compactMap(\.topic) + intent.fixes.compactMap(\.topic)).filter { seen.insert($0).inserted }
+    }
+
+    /// "His wifi works", "I restarted the app already": remembers the cause and moves to the
+    /// next one. Nil when the message names no cause of the problem at hand.
+    func ruleOut(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply? {
+        let own = turn.role == .topic && turn.confident ? knowledge.intent(turn.result.intent) : nil
+        let options = [current, current.flatMap { parents(of: $0).first }, own, own.flatMap { parents(of: $0).first }]
+        guard let problem = options.compactMap({ $0 }).first(where: { !causeTopics($0).isEmpty }) else { return nil }
+        let tried = turn.has(.alreadyTried)
+        guard let cause = identifyCause(turn, among: causeTopics(problem)) else {
+            guard tried, let current else { return nil }
+            return nextFix(current, turn: turn, state: &state, intro: "OK, you've tried that already, so let's skip it.")
+        }
+        if !state.ruledOut.contains(cause) { state.ruledOut.append(cause) }
+        let intro = tried ? "OK, you've already tried that, so I'll skip it." : "Thanks, that rules that cause out."
+        if current == nil {
+            return answer(problem, turn: turn, state: &state, intro: intro)
+        }
+        if state.topic != problem.id { state.topic = problem.id }
+        return nextFix(problem, turn: turn, state: &state, intro: intro)
+    }
+
+    /// Which of `candidates` (cause topics) the message is about. Negations are left out to ask
+    /// the matcher: "she never blocked me" is about the block.
+    func identifyCause(_ turn: Turn, among candidates: [String]) -> String? {
+        if turn.confident, candidates.contains(turn.result.intent) { return turn.result.intent }
+        let stripped = turn.analysis.words.filter { !TextAnalyzer.negators.contains($0) }.joined(separator: " ")
+        let ranked = matcher.classify(stripped).ranked
+        return ranked.first { candidates.contains($0.intent) && $0.confidence >= Self.causeFloor }?.intent
+    }
+
+    // MARK: - Follow-ups
+
+    /// A message with no topic of its own, read as a follow-up of `current`; nil when it is not one.
+    func followUp(_ turn: Turn, current: Intent, state: inout ConversationState) -> Reply? {
+        let leans = !(turn.role == .topic && turn.confident) || turn.result.intent == current.id
+            || isParent(turn.result.intent, of: current)
+        guard leans else { return nil }
+        let given = currentFix(state)
+        let fixInfo = given.flatMap { $0.intent.id == current.id || isParent($0.intent.id, of: current) ? $0 : nil }
+        let stepsIntent = fixInfo?.intent ?? current
+        let fix = fixInfo?.fix
+        let phones = PhoneContext(state)
+        let result = turn.result
+
+        if turn.has(.ownSide) {
+            return composed(current, turn, composer.ownSideAnswer(stepsIntent, fix: fix, phones: phones), state: &state)
+        }
+        if !turn.named.isEmpty {
+            return platformReply(turn, current: current, intent: stepsIntent, fix: fix, state: &state)
+        }
+        if turn.has(.listCauses), let problem = ([current] + parents(of: current)).first(where: { !$0.causes.isEmpty }) {
+            var document = composer.causeList(problem, ruledOut: Set(state.ruledOut))
+            document.append(.paragraph("Tell me if one of them is already ruled out, or if what I suggested didn't help, and I'll go on to the next."))
+            state.topic = problem.id
+            return reply(problem.id, state, result, document)
+        }
+        if turn.has(.askOther), let reply = otherOne(turn, current: current, intent: stepsIntent, fix: fix, state: &state) {
+            return reply
+        }
+        if turn.has(.askCheck) {
+            let text = fix?.text ?? current.explanation ?? current.summary
+            return reply(current.id, state, result, ReplyDocument([.paragraph("The surest way to check: " + lowercasedFirst(text))]))
+        }
+        if turn.has(.askAfter) {
+            let left = hasUntriedFix(current, state: state)
+            return reply(current.id, state, result, ReplyDocument([.paragraph(
+                "Once that's done, call them again on WhatsApp: if it shows Ringing, it worked. "
+                + (left ? "If it still doesn't ring, tell me and I'll give you the next thing to try."
+                        : "If it still doesn't ring, tell me and I'll tell you how to reach a person."))]))
+        }
+        if turn.has(.askHow) {
+            return composed(current, turn, composer.stepsAnswer(stepsIntent, fix: fix, phones: phones), state: &state)
+        }
+        if turn.has(.askWhy) {
+            let linked = fix?.topic.flatMap { knowledge.intent($0) }
+            let text = linked?.explanation ?? current.explanation ?? current.summary
+            return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
+        }
+        if turn.has(.goOn) || turn.has(.plea) {
+            if current.fixes.isEmpty && parents(of: current).isEmpty {
+                return reply(current.id, state, result, ReplyDocument([.paragraph(current.explanation ?? current.summary)]))
+            }
+            return nextFix(current, turn: turn, state: &state, intro: nil)
+        }
+        if turn.has(.acknowledge) {
+            let text = fix != nil || !current.steps.isEmpty
+                ? "Great, give it a try and tell me whether it rings. If it doesn't, I'll give you the next thing to try."
+                : "Great. If anything else comes up with your WhatsApp calls, just ask."
+            return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
+        }
+        if turn.role == .fallback && (turn.wordCount <= 4 || result.confidence < 0.8) {
+            var text = "Sorry, I didn't quite get that. We were looking at this: \(current.title)."
+            if fix != nil {
+                text += " Did my last suggestion help? If not, tell me and I'll give you the next thing to try."
+            } else {
+                text += " Ask me how to do it, or tell me what happens now."
+            }
+            return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
+        }
+        return nil
+    }
+
+    /// A phone named mid-conversation: the steps of the current fix for the phone that does it,
+    /// or, when the fix does not depend on the phone, a note that it was heard.
+    private func platformReply(_ turn: Turn, current: Intent, intent: Intent, fix: Fix?,
+                               state: inout ConversationState) -> Reply {
+        let phones = PhoneContext(state)
+        let steps = fix?.steps ?? intent.steps
+        let heard = "Got it: " + turn.named.map { named in
+            named.owner == .user ? "you're on \(named.platform.displayName)"
+                : "\(phones.who(.other)) has \(named.platform == .ios ? "an iPhone" : "an Android phone")"
+        }.joined(separator: ", and ") + "."
+        guard steps.isPlatformSpecific else {
+            return reply(current.id, state, turn.result, ReplyDocument([.paragraph(heard
+                + " Nothing I've suggested so far depends on the phone; I'll show the steps for the right phone when a fix needs them.")]))
+        }
+        let owner = composer.doer(of: fix, in: intent)
+        var answer = composer.stepsAnswer(intent, fix: fix, phones: phones)
+        if !turn.named.contains(where: { $0.owner == owner }) {
+            answer.document.blocks.insert(.paragraph(heard), at: 0)
+        }
+        return composed(current, turn, answer, state: &state)
+    }
+
+    /// "And the other one?": the other of two topics offered, the other phone's steps, or both statuses.
+    private func otherOne(_ turn: Turn, current: Intent, intent: Intent, fix: Fix?,
+                          state: inout ConversationState) -> Reply? {
+        if state.offered.count == 2, state.offered.contains(current.id),
+           let other = state.offered.first(where: { $0 != current.id }).flatMap({ knowledge.intent($0) }) {
+            return answer(other, turn: turn, state: &state)
+        }
+        if let shown = turn.previousStepsPlatform, let otherPlatform = Platform.allCases.first(where: { $0 != shown }) {
+            let answer = composer.stepsAnswer(intent, fix: fix, phones: PhoneContext(state), platform: otherPlatform)
+            return composed(current, turn, answer, state: &state)
+        }
+        if current.fixes.isEmpty && current.steps.isEmpty {
+            return reply(current.id, state, turn.result,
+                         ReplyDocument([.paragraph(current.explanation ?? current.summary)]))
+        }
+        return nil
+    }
+
+    private func hasUntriedFix(_ current: Intent, state: ConversationState) -> Bool {
+        ([current] + parents(of: current)).contains { candidate in
+            let skip = Set(state.fixesGiven.compactMap { Self.localFixID($0, of: candidate) })
+            return !composer.untried(candidate, skipping: skip, ruledOut: Set(state.ruledOut)).isEmpty
+        }
+    }
+
+    private func composed(_ current: Intent, _ turn: Turn, _ composed: Composed, state: inout ConversationState) -> Reply {
+        state.lastStepsPlatform = composed.stepsPlatform
+        return reply(current.id, state, turn.result, composed.document, platform: composed.stepsPlatform)
+    }
+}
