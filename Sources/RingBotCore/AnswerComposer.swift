@@ -151,8 +151,8 @@ struct AnswerComposer: Sendable {
         }
         if owner == .other {
             return Composed(ReplyDocument([.paragraph(
-                "No, nothing to change on your phone for this one: \(lowercasedFirst(what)) is done on "
-                + "\(phones.possessive(.other)) phone. Your own WhatsApp just needs a working internet connection.")]))
+                "No, nothing to change on your phone for this one. It's done on \(phones.possessive(.other)) phone: "
+                + "\(lowercasedFirst(what)). Your own WhatsApp just needs a working internet connection.")]))
         }
         return stepsAnswer(intent, fix: fix, phones: phones,
                            lead: "Yes, this one is done on your own phone: \(lowercasedFirst(what)).")
@@ -254,10 +254,13 @@ struct AnswerComposer: Sendable {
         return nil
     }
 
+    /// Offers related topics, when the answer stays short with them.
     private func appendRelated(_ intent: Intent, to document: inout ReplyDocument) {
         let titles = intent.related.prefix(2).compactMap { knowledge.intent($0)?.title }
         guard !titles.isEmpty else { return }
-        document.append(.paragraph("You can also ask me about: " + titles.map(lowercasedFirst).joined(separator: "; ") + "."))
+        var longer = document
+        longer.append(.paragraph("You can also ask me about: " + titles.map(lowercasedFirst).joined(separator: "; ") + "."))
+        if PlainTextRenderer.render(longer).count <= Self.shortAnswer { document = longer }
     }
 }
 

@@ -4,6 +4,10 @@
 extension Dialogue {
     /// Below this, the matcher's guess among a problem's causes is not trusted.
     static let causeFloor = 0.2
+    /// An out-of-scope verdict this sure, on a message with more content words than a
+    /// follow-up has, is a new question rather than a follow-up.
+    static let clearlyOutOfScope = 0.8
+    static let followUpTerms = 4
 
     // MARK: - Phones
 
@@ -71,9 +75,7 @@ extension Dialogue {
 
     /// A message with no topic of its own, read as a follow-up of `current`; nil when it is not one.
     func followUp(_ turn: Turn, current: Intent, state: inout ConversationState) -> Reply? {
-        let leans = !(turn.role == .topic && turn.confident) || turn.result.intent == current.id
-            || isParent(turn.result.intent, of: current)
-        guard leans else { return nil }
+        guard leansOnTopic(turn, current: current) else { return nil }
         let given = currentFix(state)
         let fixInfo = given.flatMap { $0.intent.id == current.id || isParent($0.intent.id, of: current) ? $0 : nil }
         let stepsIntent = fixInfo?.intent ?? current
@@ -137,6 +139,21 @@ extension Dialogue {
             return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
         }
         return nil
+    }
+
+    /// Whether a message has no topic of its own and so continues `current`: not a clear other
+    /// topic, not a goodbye or a request for a person, and not a clearly out-of-scope question
+    /// with words of its own ("how do I back up my chats").
+    func leansOnTopic(_ turn: Turn, current: Intent) -> Bool {
+        if turn.role == .topic && turn.confident {
+            return turn.result.intent == current.id || isParent(turn.result.intent, of: current)
+        }
+        if turn.confident && [.goodbye, .handoff, .greeting].contains(turn.role) { return false }
+        if turn.role == .fallback && turn.result.confidence >= Self.clearlyOutOfScope {
+            let content = turn.analysis.terms.filter { $0 != TextAnalyzer.noAnchorTerm }
+            return content.count <= Self.followUpTerms
+        }
+        return true
     }
 
     /// A phone named mid-conversation: the steps of the current fix for the phone that does it,

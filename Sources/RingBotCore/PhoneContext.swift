@@ -38,7 +38,7 @@ struct PhoneContext: Sendable, Equatable {
     /// The question for a phone not known yet.
     func question(_ owner: PhoneOwner) -> String {
         owner == .user
-            ? "Is your phone an Android or an iPhone? Tell me and I'll show only your steps."
+            ? "Which phone do you have, Android or iPhone? Tell me and I'll show only your steps."
             : "Which phone does \(who(.other)) have, Android or iPhone? This is done on \(possessive(.other)) phone, so I'll show the steps for it."
     }
 }
