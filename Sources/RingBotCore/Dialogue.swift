@@ -87,7 +87,8 @@ struct Dialogue: Sendable {
         }
 
         // 3. A cause ruled out, or a fix already tried.
-        if turn.has(.ruledOut) || turn.has(.alreadyTried), let reply = ruleOut(turn, current: current, state: &state) {
+        if turn.has(.ruledOut) || turn.has(.alreadyTried) || namesRuledOutPhrase(turn),
+           let reply = ruleOut(turn, current: current, state: &state) {
             return reply
         }
 
@@ -184,6 +185,11 @@ struct Dialogue: Sendable {
         if count <= Self.fragmentWords { return true }
         let anchored = !turn.analysis.terms.isEmpty && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
         return count <= Self.anchoredFragmentWords && anchored && !turn.text.contains("?")
+    }
+
+    /// Whether the message says a `ruled_out_by` phrase of any topic.
+    private func namesRuledOutPhrase(_ turn: Turn) -> Bool {
+        knowledge.intents.contains { !$0.ruledOutBy.isEmpty && ruledOutByPhrase(turn, $0.id) }
     }
 
     private func isSwitching(_ turn: Turn, from current: Intent) -> Bool {

@@ -65,10 +65,20 @@ extension Dialogue {
     /// Which of `candidates` (cause topics) the message is about. Negations are left out to ask
     /// the matcher: "she never blocked me" is about the block.
     func identifyCause(_ turn: Turn, among candidates: [String]) -> String? {
+        if let named = candidates.first(where: { ruledOutByPhrase(turn, $0) }) { return named }
         if turn.confident, candidates.contains(turn.result.intent) { return turn.result.intent }
         let stripped = turn.analysis.words.filter { !TextAnalyzer.negators.contains($0) }.joined(separator: " ")
         let ranked = matcher.classify(stripped).ranked
         return ranked.first { candidates.contains($0.intent) && $0.confidence >= Self.causeFloor }?.intent
+    }
+
+    /// Whether the message says one of the topic's own `ruled_out_by` phrases.
+    func ruledOutByPhrase(_ turn: Turn, _ topic: String) -> Bool {
+        guard let intent = knowledge.intent(topic) else { return false }
+        let stems = turn.analysis.words.map(Stemmer.stem)
+        return intent.ruledOutBy.contains { phrase in
+            TextAnalyzer.containsLoosely(stems, TextNormalizer.tokens(phrase).map(Stemmer.stem))
+        }
     }
 
     // MARK: - Follow-ups

@@ -88,6 +88,9 @@ public struct Intent: Sendable, Hashable, Identifiable {
     public var examples: [Example]
     public var phrases: [KeyPhrase]
     public var related: [String]
+    /// What users say to rule this topic out as the cause (`he uses whatsapp every day`),
+    /// matched like cue phrases (`ruled_out_by:`).
+    public var ruledOutBy: [String] = []
     /// Where each entry of ``related`` was written (same order), for error messages.
     public var relatedLocations: [SourceLocation] = []
     public var location: SourceLocation

@@ -170,6 +170,7 @@ enum DocumentDecoder {
             }
         }
         let related = map.strings("related")
+        let ruledOutBy = map.strings("ruled_out_by").map(\.text)
         guard let id, let title, let summary else { return nil }
         if !isIdentifier(id, allowDash: false) {
             sink.report(map.value("id"), "intent id `\(id)` must be lower-case letters, digits or `_`")
@@ -182,6 +183,7 @@ enum DocumentDecoder {
                             causes: causes, fixes: fixes, steps: steps, doneBy: doneBy, examples: examples, phrases: phrases,
                             related: related.map(\.text), location: sink.location(map.node))
         intent.relatedLocations = related.map(\.location)
+        intent.ruledOutBy = ruledOutBy
         return .intent(intent)
     }
 

@@ -100,9 +100,13 @@ struct ReplCLITests {
         let objects = try CLI.objects(result)
         try #require(objects.count == turns.count, "stdout: \(result.stdout)")
         for object in objects {
-            #expect(Set(object.keys) == ["intent", "platform", "reply"])
+            // The contract's keys, and `phones`, added later (fields may be added, never renamed).
+            #expect(Set(object.keys) == ["intent", "platform", "reply", "phones"])
             #expect(!((object["reply"] as? String) ?? "").isEmpty)
         }
+        #expect(objects[0]["phones"] as? [String: NSNull] == ["user": NSNull(), "other": NSNull()])
+        #expect(objects[1]["phones"] as? [String: NSObject] == ["user": "ios" as NSString, "other": NSNull()],
+                "\"I have an iPhone\" is the user's own phone")
         let topic = try #require(objects[0]["intent"] as? String)
         #expect(topic == "stuck_on_calling")
         #expect(objects[0]["platform"] is NSNull)
