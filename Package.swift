@@ -46,10 +46,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // SHA-256 through libcrypto: sender pseudonyms, transaction ids, cache keys.
+        .target(name: "RingBotDigest", dependencies: ["CCrypto"]),
         // Chat-platform-neutral runtime: turns incoming messages into replies.
         .target(name: "RingBotRuntime", dependencies: [
             "RingBotCore",
-            "CCrypto",
+            "RingBotDigest",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The Matrix connector and its SQLite state store.
@@ -64,6 +66,9 @@ let package = Package(
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
         .target(name: "RingBotEncoder", dependencies: ["RingBotCore"]),
+        // The compiled-knowledge cache: the hybrid matcher's trained weights and example embeddings,
+        // keyed by a hash of the knowledge files, the model and the matcher version; written atomically.
+        .target(name: "RingBotMatcherCache", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotDigest"]),
         // libedit (BSD licence) for line editing and history in the chat.
         .systemLibrary(
             name: "CEditline",
@@ -97,6 +102,7 @@ let package = Package(
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
+        .testTarget(name: "RingBotMatcherCacheTests", dependencies: ["RingBotMatcherCache", "RingBotCore", "RingBotKnowledge"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).

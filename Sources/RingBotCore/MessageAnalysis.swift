@@ -9,8 +9,11 @@ public struct MessageAnalysis: Sendable, Equatable {
     public var platform: Platform?
     /// Dialogue cues found (a fix did or did not help).
     public var cues: Set<DialogueCue>
+    /// The message as it was read (after the front door's cut), for the sentence encoder.
+    public var text: String
 
-    public init(words: [String], terms: [String], platform: Platform?, cues: Set<DialogueCue>) {
+    public init(words: [String], terms: [String], platform: Platform?, cues: Set<DialogueCue>, text: String = "") {
+        self.text = text
         self.words = words
         self.terms = terms
         self.platform = platform

@@ -145,7 +145,7 @@ public struct TextAnalyzer: Sendable {
         if !anchors.isEmpty, !terms.isEmpty, !terms.contains(where: anchors.contains) {
             terms.append(Self.noAnchorTerm)
         }
-        return MessageAnalysis(words: words, terms: terms, platform: platform, cues: cues)
+        return MessageAnalysis(words: words, terms: terms, platform: platform, cues: cues, text: text)
     }
 
     /// Whether `needle` occurs in `haystack` in order, with at most one extra word between

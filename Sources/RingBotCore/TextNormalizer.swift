@@ -67,6 +67,14 @@ public enum TextNormalizer {
         return tokens
     }
 
+    /// `text` cut to its first ``maxInputScalars`` Unicode scalars: the front door's limit,
+    /// applied once before the lexical analyser and the sentence encoder both read the message.
+    public static func cut(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > maxInputScalars else { return text }
+        return String(String.UnicodeScalarView(scalars.prefix(maxInputScalars)))
+    }
+
     /// The tokens joined by single spaces.
     public static func normalize(_ text: String) -> String {
         tokens(text).joined(separator: " ")

@@ -13,14 +13,24 @@ public enum KnowledgeLoader {
         return knowledge
     }
 
-    /// Every problem `kb check` reports: parse and structure problems, and, when the
-    /// knowledge is usable, examples the matcher assigns to another intent.
+    /// The problems that make `kb check` fail: parse and structure problems.
+    /// (Examples the matcher sends elsewhere are warnings: ``KnowledgeValidator/crossValidation(_:tuning:kind:embedding:folds:)``.)
     public static func check(directory: String) -> [KnowledgeProblem] {
         do {
-            let knowledge = try load(directory: directory)
-            return KnowledgeValidator.misassignedExamples(Assistant(knowledge: knowledge))
+            _ = try load(directory: directory)
+            return []
         } catch {
             return error.problems
+        }
+    }
+
+    /// The knowledge files of `directory` as read (path relative to the folder, and text),
+    /// sorted by path: what a compiled matcher's cache key hashes.
+    public static func sources(directory: String) -> [(path: String, text: String)] {
+        var problems: [KnowledgeProblem] = []
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return KnowledgeFiles.read(directory: directory, problems: &problems).map { file in
+            (file.path.hasPrefix(prefix) ? String(file.path.dropFirst(prefix.count)) : file.path, file.text)
         }
     }
 

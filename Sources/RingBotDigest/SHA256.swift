@@ -1,8 +1,8 @@
 import CCrypto
 
 /// SHA-256 through OpenSSL's libcrypto (already on the machine for libcurl).
-/// Used to pseudonymise senders in the unanswered-questions log and to derive
-/// deterministic transaction ids.
+/// Used to pseudonymise senders in the unanswered-questions log, to derive
+/// deterministic transaction ids, and for the compiled matcher's cache key.
 public enum SHA256 {
     /// The 32-byte digest of `bytes`.
     public static func digest<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
@@ -20,10 +20,15 @@ public enum SHA256 {
 
     /// The digest of the UTF-8 bytes of `text`, as 64 lower-case hex digits.
     public static func hex(_ text: String) -> String {
+        hex(bytes: text.utf8)
+    }
+
+    /// The digest of `bytes`, as 64 lower-case hex digits.
+    public static func hex<Bytes: Collection<UInt8>>(bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in digest(text.utf8) {
+        for byte in digest(bytes) {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }
