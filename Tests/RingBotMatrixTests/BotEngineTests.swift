@@ -28,10 +28,11 @@ import RingBotRuntime
         let clock = ManualClock()
         let engine = BotEngine(assistants: AssistantBox(testAssistant()), store: store,
                                clock: { clock.now }, logger: Logger(label: "t"))
-        _ = try await engine.answer(message("$1", "what is the weather"))
+        // A whole question (a question mark, not a fragment the dialogue waits to complete).
+        _ = try await engine.answer(message("$1", "what is the weather?"))
         let questions = store.unansweredQuestions
         #expect(questions.count == 1)
-        #expect(questions.first?.text == "what is the weather")
+        #expect(questions.first?.text == "what is the weather?")
         #expect(questions.first?.askedAt == clock.now)
         #expect(questions.first?.senderHash.contains("alice") == false)
         #expect(questions.first?.senderHash.count == 16)
