@@ -63,7 +63,10 @@ let package = Package(
         ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
-        .target(name: "RingBotEncoder", dependencies: ["RingBotCore"]),
+        .target(name: "RingBotEncoder", dependencies: ["RingBotCore", "CEncoderKernels"]),
+        // The encoder's hot loops in C (AVX-512 BF16 when the CPU has it, else portable):
+        // Swift cannot emit those instructions.
+        .target(name: "CEncoderKernels"),
         // libedit (BSD licence) for line editing and history in the chat.
         .systemLibrary(
             name: "CEditline",

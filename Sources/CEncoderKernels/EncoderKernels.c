@@ -1,0 +1,263 @@
+#include "EncoderKernels.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define EK_X86 1
+#define EK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16")))
+#endif
+
+// erf(x) ~ x * P(x^2) / Q(x^2) on [-4, 4] (|error| < 4e-7 in float; erf is +-1 in float
+// beyond). Coefficients fitted for RingBot by iterated weighted least squares.
+static const float ek_erf_p[7] = {1.1283788681030273f, 0.20611362159252167f, 0.05138600617647171f,
+                                  0.003965618088841438f, 0.00014822458615526557f,
+                                  -1.9775156943069305e-06f, 1.9667931283606777e-08f};
+static const float ek_erf_q[5] = {1.0f, 0.5159925818443298f, 0.11755333840847015f,
+                                  0.014880657196044922f, 0.0010204738937318325f};
+
+float ek_gelu(float v) {
+    float x = v * 0.70710678118654752f;
+    x = x > 4.0f ? 4.0f : (x < -4.0f ? -4.0f : x);
+    float z = x * x;
+    float p = ek_erf_p[6];
+    for (int i = 5; i >= 0; i--) p = p * z + ek_erf_p[i];
+    float q = ek_erf_q[4];
+    for (int i = 3; i >= 0; i--) q = q * z + ek_erf_q[i];
+    float erf = x * p / q;
+    return 0.5f * v * (1.0f + erf);
+}
+
+static inline uint16_t ek_bf16(float v) {
+    uint32_t bits;
+    memcpy(&bits, &v, 4);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x40u);  // quiet NaN
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return (uint16_t)(bits >> 16);
+}
+
+static inline float ek_float(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float v;
+    memcpy(&v, &bits, 4);
+    return v;
+}
+
+int ek_uses_avx512bf16(void) {
+#if EK_X86
+    static int cached = -1;
+    int value = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (value < 0) {
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq")
+            && __builtin_cpu_supports("avx512bf16");
+        __atomic_store_n(&cached, value, __ATOMIC_RELAXED);
+    }
+    return value;
+#else
+    return 0;
+#endif
+}
+
+size_t ek_packed_words(int n, int k) { return (size_t)n * (size_t)(k / 2); }
+
+void ek_pack_weights(const float *w, int n, int k, uint32_t *packed) {
+    int pairs = k / 2;
+    for (int b = 0; b < n / 16; b++) {
+        for (int p = 0; p < pairs; p++) {
+            uint32_t *out = packed + ((size_t)b * pairs + p) * 16;
+            for (int j = 0; j < 16; j++) {
+                const float *row = w + (size_t)(16 * b + j) * k + 2 * p;
+                out[j] = (uint32_t)ek_bf16(row[0]) | ((uint32_t)ek_bf16(row[1]) << 16);
+            }
+        }
+    }
+}
+
+static void ek_round_rows(const float *x, int rows, int k, uint32_t *scratch) {
+    size_t words = (size_t)rows * (k / 2);
+    for (size_t i = 0; i < words; i++) {
+        scratch[i] = (uint32_t)ek_bf16(x[2 * i]) | ((uint32_t)ek_bf16(x[2 * i + 1]) << 16);
+    }
+}
+
+// Portable path: the same bf16 inputs, products summed in fp32 pair by pair.
+static void ek_linear_portable(const uint32_t *xa, int rows, int k, const uint32_t *packed,
+                               const float *bias, int n, int gelu, float *y) {
+    int pairs = k / 2;
+    for (int t = 0; t < rows; t++) {
+        const uint32_t *xr = xa + (size_t)t * pairs;
+        for (int b = 0; b < n / 16; b++) {
+            float acc[16] = {0};
+            const uint32_t *wb = packed + (size_t)b * pairs * 16;
+            for (int p = 0; p < pairs; p++) {
+                float x0 = ek_float((uint16_t)(xr[p] & 0xffffu)), x1 = ek_float((uint16_t)(xr[p] >> 16));
+                const uint32_t *wp = wb + (size_t)p * 16;
+                for (int j = 0; j < 16; j++) {
+                    acc[j] += x1 * ek_float((uint16_t)(wp[j] >> 16));
+                    acc[j] += x0 * ek_float((uint16_t)(wp[j] & 0xffffu));
+                }
+            }
+            for (int j = 0; j < 16; j++) {
+                float v = acc[j] + bias[16 * b + j];
+                y[(size_t)t * n + 16 * b + j] = gelu ? ek_gelu(v) : v;
+            }
+        }
+    }
+}
+
+#if EK_X86
+EK_AVX512 static inline __m512 ek_gelu16(__m512 v) {
+    __m512 x = _mm512_mul_ps(v, _mm512_set1_ps(0.70710678118654752f));
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
+    __m512 z = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(ek_erf_p[6]);
+    for (int i = 5; i >= 0; i--) p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(ek_erf_p[i]));
+    __m512 q = _mm512_set1_ps(ek_erf_q[4]);
+    for (int i = 3; i >= 0; i--) q = _mm512_fmadd_ps(q, z, _mm512_set1_ps(ek_erf_q[i]));
+    __m512 erf = _mm512_div_ps(_mm512_mul_ps(x, p), q);
+    __m512 half = _mm512_mul_ps(v, _mm512_set1_ps(0.5f));
+    return _mm512_fmadd_ps(half, erf, half);
+}
+
+EK_AVX512 static void ek_round_rows_avx512(const float *x, int rows, int k, uint32_t *scratch) {
+    size_t values = (size_t)rows * k, i = 0;
+    for (; i + 32 <= values; i += 32) {
+        __m512bh h = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(x + i));
+        _mm512_storeu_si512((void *)(scratch + i / 2), (__m512i)h);
+    }
+    for (; i < values; i += 2) scratch[i / 2] = (uint32_t)ek_bf16(x[i]) | ((uint32_t)ek_bf16(x[i + 1]) << 16);
+}
+
+// One tile: `mt` (1...8) token rows by 32 outputs (two 16-output blocks), all k.
+EK_AVX512 static inline __attribute__((always_inline)) void
+ek_tile(int mt, const uint32_t *xa, int pairs, const uint32_t *w0, const uint32_t *w1, int two,
+        const float *bias, int n, int gelu, float *y) {
+    __m512 a0[8], a1[8];
+    for (int m = 0; m < mt; m++) { a0[m] = _mm512_setzero_ps(); a1[m] = _mm512_setzero_ps(); }
+    for (int p = 0; p < pairs; p++) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512((const void *)(w0 + (size_t)p * 16));
+        __m512bh b1 = two ? (__m512bh)_mm512_loadu_si512((const void *)(w1 + (size_t)p * 16)) : b0;
+        for (int m = 0; m < mt; m++) {
+            __m512bh x = (__m512bh)_mm512_set1_epi32((int)xa[(size_t)m * pairs + p]);
+            a0[m] = _mm512_dpbf16_ps(a0[m], x, b0);
+            if (two) a1[m] = _mm512_dpbf16_ps(a1[m], x, b1);
+        }
+    }
+    __m512 bias0 = _mm512_loadu_ps(bias), bias1 = two ? _mm512_loadu_ps(bias + 16) : bias0;
+    for (int m = 0; m < mt; m++) {
+        __m512 v0 = _mm512_add_ps(a0[m], bias0);
+        if (gelu) v0 = ek_gelu16(v0);
+        _mm512_storeu_ps(y + (size_t)m * n, v0);
+        if (two) {
+            __m512 v1 = _mm512_add_ps(a1[m], bias1);
+            if (gelu) v1 = ek_gelu16(v1);
+            _mm512_storeu_ps(y + (size_t)m * n + 16, v1);
+        }
+    }
+}
+
+#define EK_TILE_CASES(TWO)                                                                         \
+    switch (mt) {                                                                                  \
+    case 8: ek_tile(8, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    case 7: ek_tile(7, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    case 6: ek_tile(6, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    case 5: ek_tile(5, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    case 4: ek_tile(4, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    case 3: ek_tile(3, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    case 2: ek_tile(2, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
+    default: ek_tile(1, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                    \
+    }
+
+EK_AVX512 static void ek_linear_avx512(const uint32_t *xa, int rows, int k, const uint32_t *packed,
+                                       const float *bias, int n, int gelu, float *y) {
+    int pairs = k / 2;
+    for (int j = 0; j < n; j += 32) {
+        int two = j + 32 <= n;
+        const uint32_t *w0 = packed + (size_t)(j / 16) * pairs * 16;
+        const uint32_t *w1 = two ? w0 + (size_t)pairs * 16 : w0;
+        for (int t = 0; t < rows; t += 8) {
+            int mt = rows - t < 8 ? rows - t : 8;
+            const uint32_t *xr = xa + (size_t)t * pairs;
+            float *yr = y + (size_t)t * n + j;
+            if (two) { EK_TILE_CASES(1) } else { EK_TILE_CASES(0) }
+        }
+    }
+}
+#endif
+
+// Written with 16 independent lanes so the compiler vectorises it without reordering sums;
+// compiled twice: for AVX-512 and for the baseline CPU.
+static inline __attribute__((always_inline)) void
+ek_attention_body(const float *qkv, int rows, int hidden, int heads, float *context, float *scores) {
+    int d = hidden / heads, stride = 3 * hidden;
+    float scale = 1.0f / sqrtf((float)d);
+    for (int h = 0; h < heads; h++) {
+        for (int i = 0; i < rows; i++) {
+            const float *q = qkv + (size_t)i * stride + h * d;
+            float top = -INFINITY;
+            for (int j = 0; j < rows; j++) {
+                const float *kj = qkv + (size_t)j * stride + hidden + h * d;
+                float lanes[16] = {0};
+                for (int c = 0; c < d; c += 16) {
+                    for (int l = 0; l < 16; l++) lanes[l] += q[c + l] * kj[c + l];
+                }
+                float s = 0;
+                for (int l = 0; l < 16; l++) s += lanes[l];
+                s *= scale;
+                scores[j] = s;
+                if (s > top) top = s;
+            }
+            float total = 0;
+            for (int j = 0; j < rows; j++) {
+                scores[j] = expf(scores[j] - top);
+                total += scores[j];
+            }
+            float inverse = 1.0f / total;
+            float *out = context + (size_t)i * hidden + h * d;
+            for (int c = 0; c < d; c++) out[c] = 0;
+            for (int j = 0; j < rows; j++) {
+                const float *vj = qkv + (size_t)j * stride + 2 * hidden + h * d;
+                float p = scores[j] * inverse;
+                for (int c = 0; c < d; c++) out[c] += p * vj[c];
+            }
+        }
+    }
+}
+
+#if EK_X86
+EK_AVX512 static void ek_attention_avx512(const float *qkv, int rows, int hidden, int heads, float *context,
+                                          float *scores) {
+    ek_attention_body(qkv, rows, hidden, heads, context, scores);
+}
+#endif
+
+static void ek_attention_portable(const float *qkv, int rows, int hidden, int heads, float *context,
+                                  float *scores) {
+    ek_attention_body(qkv, rows, hidden, heads, context, scores);
+}
+
+void ek_attention(const float *qkv, int rows, int hidden, int heads, float *context, float *scores) {
+#if EK_X86
+    if (ek_uses_avx512bf16()) {
+        ek_attention_avx512(qkv, rows, hidden, heads, context, scores);
+        return;
+    }
+#endif
+    ek_attention_portable(qkv, rows, hidden, heads, context, scores);
+}
+
+void ek_linear(const float *x, int rows, int k, const uint32_t *packed, const float *bias, int n,
+               int gelu, float *y, uint32_t *scratch) {
+#if EK_X86
+    if (ek_uses_avx512bf16()) {
+        ek_round_rows_avx512(x, rows, k, scratch);
+        ek_linear_avx512(scratch, rows, k, packed, bias, n, gelu, y);
+        return;
+    }
+#endif
+    ek_round_rows(x, rows, k, scratch);
+    ek_linear_portable(scratch, rows, k, packed, bias, n, gelu, y);
+}

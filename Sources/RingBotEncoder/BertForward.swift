@@ -1,0 +1,111 @@
+import CEncoderKernels
+
+/// The BERT forward pass over one sequence, then mean pooling and L2 normalisation.
+///
+/// Single-threaded and deterministic: the same ids give the same bits. Every call works in
+/// its own buffers, so several threads may run it at once on shared weights.
+extension BertWeights {
+    /// The unit-length mean-pooled embedding of `tokenIDs` (ids past the vocabulary count as
+    /// `[UNK]`; only the first `maxPositions` ids are read). No ids gives the zero vector.
+    func sentenceEmbedding(tokenIDs: [Int32]) -> [Float] {
+        let c = configuration
+        let h = c.hiddenSize
+        let rows = min(tokenIDs.count, c.maxPositions)
+        guard rows > 0 else { return [Float](repeating: 0, count: h) }
+        let unknown = Int32(min(100, c.vocabularySize - 1))
+
+        // One allocation per call: hidden state, q|k|v, context, sum, feed-forward, bf16 scratch.
+        let i = c.intermediateSize
+        var buffer = [Float](repeating: 0, count: rows * (h + 3 * h + h + h + i) + rows)
+        var scratch = [UInt32](repeating: 0, count: rows * max(h, i) / 2)
+        return buffer.withUnsafeMutableBufferPointer { all in
+            scratch.withUnsafeMutableBufferPointer { words in
+                let x = all.baseAddress!
+                let qkv = x + rows * h
+                let context = qkv + rows * 3 * h
+                let sum = context + rows * h
+                let inner = sum + rows * h
+                let scores = inner + rows * i
+                let bf16 = words.baseAddress!
+
+                for t in 0..<rows {
+                    var id = tokenIDs[t]
+                    if id < 0 || Int(id) >= c.vocabularySize { id = unknown }
+                    let word = wordEmbeddings.baseAddress! + Int(id) * h
+                    positionEmbeddings.withUnsafeBufferPointer { positions in
+                        for j in 0..<h { x[t * h + j] = word[j] + positions[t * h + j] }
+                    }
+                }
+                layerNorm(x, rows: rows, embeddingNorm)
+
+                for layer in layers {
+                    linear(x, rows: rows, layer.queryKeyValue, gelu: false, into: qkv, scratch: bf16)
+                    ek_attention(qkv, Int32(rows), Int32(h), Int32(c.headCount), context, scores)
+                    linear(context, rows: rows, layer.attentionOutput, gelu: false, into: sum, scratch: bf16)
+                    addResidual(sum, x, count: rows * h)
+                    layerNorm(sum, rows: rows, layer.attentionNorm)
+                    linear(sum, rows: rows, layer.intermediate, gelu: true, into: inner, scratch: bf16)
+                    linear(inner, rows: rows, layer.output, gelu: false, into: x, scratch: bf16)
+                    addResidual(x, sum, count: rows * h)
+                    layerNorm(x, rows: rows, layer.outputNorm)
+                }
+                return meanPooledUnitVector(x, rows: rows)
+            }
+        }
+    }
+
+    private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: PackedLinear, gelu: Bool,
+                        into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<UInt32>) {
+        layer.words.withUnsafeBufferPointer { words in
+            layer.bias.withUnsafeBufferPointer { bias in
+                ek_linear(input, Int32(rows), Int32(layer.inputs), words.baseAddress, bias.baseAddress,
+                          Int32(layer.outputs), gelu ? 1 : 0, output, scratch)
+            }
+        }
+    }
+
+    /// `target += other`, element by element.
+    private func addResidual(_ target: UnsafeMutablePointer<Float>, _ other: UnsafePointer<Float>, count: Int) {
+        for k in 0..<count { target[k] += other[k] }
+    }
+
+    /// LayerNorm of each row in place (mean and variance over the row, in Float as PyTorch does).
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, _ weights: LayerNormWeights) {
+        let h = configuration.hiddenSize
+        let epsilon = configuration.layerNormEpsilon
+        weights.gamma.withUnsafeBufferPointer { gamma in
+            weights.beta.withUnsafeBufferPointer { beta in
+                for t in 0..<rows {
+                    let row = x + t * h
+                    var total: Float = 0
+                    for j in 0..<h { total += row[j] }
+                    let mean = total / Float(h)
+                    var squares: Float = 0
+                    for j in 0..<h {
+                        let d = row[j] - mean
+                        squares += d * d
+                    }
+                    let scale = 1 / (squares / Float(h) + epsilon).squareRoot()
+                    for j in 0..<h { row[j] = (row[j] - mean) * scale * gamma[j] + beta[j] }
+                }
+            }
+        }
+    }
+
+    /// The mean of the rows, divided by its length.
+    private func meanPooledUnitVector(_ x: UnsafePointer<Float>, rows: Int) -> [Float] {
+        let h = configuration.hiddenSize
+        var mean = [Float](repeating: 0, count: h)
+        for t in 0..<rows {
+            for j in 0..<h { mean[j] += x[t * h + j] }
+        }
+        var squares: Float = 0
+        for j in 0..<h {
+            mean[j] /= Float(rows)
+            squares += mean[j] * mean[j]
+        }
+        let length = squares.squareRoot()
+        guard length > 0 else { return mean }
+        return mean.map { $0 / length }
+    }
+}
