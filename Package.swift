@@ -89,6 +89,7 @@ let package = Package(
         .executableTarget(name: "ringbot-bench", dependencies: [
             "RingBotCore",
             "RingBotKnowledge",
+            "RingBotEncoder",
         ]),
         .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],

@@ -1,6 +1,7 @@
 #include "EncoderKernels.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -63,7 +64,7 @@ int ek_uses_avx512bf16(void) {
 
 size_t ek_packed_words(int n, int k) { return (size_t)n * (size_t)(k / 2); }
 
-void ek_pack_weights(const float *w, int n, int k, uint32_t *packed) {
+static void ek_pack_weights_portable(const float *w, int n, int k, uint32_t *packed) {
     int pairs = k / 2;
     for (int b = 0; b < n / 16; b++) {
         for (int p = 0; p < pairs; p++) {
@@ -74,6 +75,47 @@ void ek_pack_weights(const float *w, int n, int k, uint32_t *packed) {
             }
         }
     }
+}
+
+#if EK_X86
+// Rounds 16 rows at a time with the bf16 conversion instruction (nearest, ties to even, as
+// ek_bf16), then gathers each pair column of the block into one 16-word vector.
+EK_AVX512 static void ek_pack_weights_avx512(const float *w, int n, int k, uint32_t *packed, uint32_t *rows) {
+    int pairs = k / 2;
+    __m512i index = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                       _mm512_set1_epi32(pairs));
+    for (int b = 0; b < n / 16; b++) {
+        for (int j = 0; j < 16; j++) {
+            const float *row = w + (size_t)(16 * b + j) * k;
+            int c = 0;
+            for (; c + 32 <= k; c += 32) {
+                __m512bh h = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(row + c + 16), _mm512_loadu_ps(row + c));
+                _mm512_storeu_si512((void *)(rows + (size_t)j * pairs + c / 2), (__m512i)h);
+            }
+            for (; c < k; c += 2) {
+                rows[(size_t)j * pairs + c / 2] = (uint32_t)ek_bf16(row[c]) | ((uint32_t)ek_bf16(row[c + 1]) << 16);
+            }
+        }
+        uint32_t *out = packed + (size_t)b * pairs * 16;
+        for (int p = 0; p < pairs; p++) {
+            _mm512_storeu_si512((void *)(out + (size_t)p * 16), _mm512_i32gather_epi32(index, (const void *)(rows + p), 4));
+        }
+    }
+}
+#endif
+
+void ek_pack_weights(const float *w, int n, int k, uint32_t *packed) {
+#if EK_X86
+    if (ek_uses_avx512bf16()) {
+        uint32_t *rows = malloc((size_t)16 * (k / 2) * sizeof(uint32_t));
+        if (rows) {
+            ek_pack_weights_avx512(w, n, k, packed, rows);
+            free(rows);
+            return;
+        }
+    }
+#endif
+    ek_pack_weights_portable(w, n, k, packed);
 }
 
 static void ek_round_rows(const float *x, int rows, int k, uint32_t *scratch) {
@@ -188,10 +230,9 @@ EK_AVX512 static void ek_linear_avx512(const uint32_t *xa, int rows, int k, cons
 }
 #endif
 
-// Written with 16 independent lanes so the compiler vectorises it without reordering sums;
-// compiled twice: for AVX-512 and for the baseline CPU.
-static inline __attribute__((always_inline)) void
-ek_attention_body(const float *qkv, int rows, int hidden, int heads, float *context, float *scores) {
+// Portable attention: plain loops, sums in index order.
+static void ek_attention_portable(const float *qkv, int rows, int hidden, int heads, float *context,
+                                  float *scores) {
     int d = hidden / heads, stride = 3 * hidden;
     float scale = 1.0f / sqrtf((float)d);
     for (int h = 0; h < heads; h++) {
@@ -200,12 +241,8 @@ ek_attention_body(const float *qkv, int rows, int hidden, int heads, float *cont
             float top = -INFINITY;
             for (int j = 0; j < rows; j++) {
                 const float *kj = qkv + (size_t)j * stride + hidden + h * d;
-                float lanes[16] = {0};
-                for (int c = 0; c < d; c += 16) {
-                    for (int l = 0; l < 16; l++) lanes[l] += q[c + l] * kj[c + l];
-                }
                 float s = 0;
-                for (int l = 0; l < 16; l++) s += lanes[l];
+                for (int c = 0; c < d; c++) s += q[c] * kj[c];
                 s *= scale;
                 scores[j] = s;
                 if (s > top) top = s;
@@ -228,20 +265,154 @@ ek_attention_body(const float *qkv, int rows, int hidden, int heads, float *cont
 }
 
 #if EK_X86
+// e^x for x <= 0 (softmax arguments): x = n ln2 + r, |r| <= ln2/2, e^r by its degree-6
+// Taylor polynomial (relative error < 2e-7), scaled by 2^n.
+EK_AVX512 static inline __m512 ek_exp16(__m512 x) {
+    x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(1.428606765330187e-06f), r);
+    __m512 p = _mm512_set1_ps(1.0f / 720.0f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, n);
+}
+
+// The same with 16-wide vectors (d a multiple of 16, at most 128): each head's keys are
+// transposed into `scores`-sized scratch so 16 scores come from d broadcast-FMAs.
 EK_AVX512 static void ek_attention_avx512(const float *qkv, int rows, int hidden, int heads, float *context,
-                                          float *scores) {
-    ek_attention_body(qkv, rows, hidden, heads, context, scores);
+                                          float *scratch) {
+    int d = hidden / heads, stride = 3 * hidden, chunks = d / 16;
+    int padded = (rows + 15) & ~15;
+    float scale = 1.0f / sqrtf((float)d);
+    float *keys = scratch;                          // d x padded, keys[c][j]
+    float *scores = scratch + (size_t)d * padded;   // padded
+    for (int h = 0; h < heads; h++) {
+        for (int c = 0; c < d; c++) {
+            for (int j = 0; j < padded; j++) {
+                keys[(size_t)c * padded + j] = j < rows ? qkv[(size_t)j * stride + hidden + h * d + c] : 0.0f;
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            const float *q = qkv + (size_t)i * stride + h * d;
+            __m512 top = _mm512_set1_ps(-INFINITY);
+            for (int j = 0; j < padded; j += 16) {
+                __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+                for (int c = 0; c < d; c += 2) {
+                    a0 = _mm512_fmadd_ps(_mm512_set1_ps(q[c]), _mm512_loadu_ps(keys + (size_t)c * padded + j), a0);
+                    a1 = _mm512_fmadd_ps(_mm512_set1_ps(q[c + 1]), _mm512_loadu_ps(keys + (size_t)(c + 1) * padded + j), a1);
+                }
+                __m512 s = _mm512_mul_ps(_mm512_add_ps(a0, a1), _mm512_set1_ps(scale));
+                __mmask16 valid = rows - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (rows - j)) - 1);
+                s = _mm512_mask_blend_ps(valid, _mm512_set1_ps(-INFINITY), s);
+                _mm512_storeu_ps(scores + j, s);
+                top = _mm512_max_ps(top, s);
+            }
+            __m512 most = _mm512_set1_ps(_mm512_reduce_max_ps(top));
+            __m512 total = _mm512_setzero_ps();
+            for (int j = 0; j < padded; j += 16) {
+                __m512 e = ek_exp16(_mm512_sub_ps(_mm512_loadu_ps(scores + j), most));
+                __mmask16 valid = rows - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (rows - j)) - 1);
+                e = _mm512_maskz_mov_ps(valid, e);
+                _mm512_storeu_ps(scores + j, e);
+                total = _mm512_add_ps(total, e);
+            }
+            float inverse = 1.0f / _mm512_reduce_add_ps(total);
+            __m512 even[8], odd[8];
+            for (int c = 0; c < chunks; c++) { even[c] = _mm512_setzero_ps(); odd[c] = _mm512_setzero_ps(); }
+            int j = 0;
+            for (; j + 1 < rows; j += 2) {
+                const float *v0 = qkv + (size_t)j * stride + 2 * hidden + h * d;
+                const float *v1 = v0 + stride;
+                __m512 p0 = _mm512_set1_ps(scores[j]), p1 = _mm512_set1_ps(scores[j + 1]);
+                for (int c = 0; c < chunks; c++) {
+                    even[c] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * c), even[c]);
+                    odd[c] = _mm512_fmadd_ps(p1, _mm512_loadu_ps(v1 + 16 * c), odd[c]);
+                }
+            }
+            if (j < rows) {
+                const float *v0 = qkv + (size_t)j * stride + 2 * hidden + h * d;
+                __m512 p0 = _mm512_set1_ps(scores[j]);
+                for (int c = 0; c < chunks; c++) even[c] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * c), even[c]);
+            }
+            float *o = context + (size_t)i * hidden + h * d;
+            for (int c = 0; c < chunks; c++) {
+                _mm512_storeu_ps(o + 16 * c, _mm512_mul_ps(_mm512_add_ps(even[c], odd[c]), _mm512_set1_ps(inverse)));
+            }
+        }
+    }
+}
+
+// x = LayerNorm(x + residual) row by row, with 16-wide partial sums (h a multiple of 16).
+EK_AVX512 static void ek_add_layer_norm_avx512(float *x, const float *residual, int rows, int h,
+                                               const float *gamma, const float *beta, float epsilon) {
+    for (int t = 0; t < rows; t++) {
+        float *row = x + (size_t)t * h;
+        __m512 sum = _mm512_setzero_ps();
+        for (int c = 0; c < h; c += 16) {
+            __m512 v = _mm512_loadu_ps(row + c);
+            if (residual) {
+                v = _mm512_add_ps(v, _mm512_loadu_ps(residual + (size_t)t * h + c));
+                _mm512_storeu_ps(row + c, v);
+            }
+            sum = _mm512_add_ps(sum, v);
+        }
+        __m512 mean = _mm512_set1_ps(_mm512_reduce_add_ps(sum) / (float)h);
+        __m512 squares = _mm512_setzero_ps();
+        for (int c = 0; c < h; c += 16) {
+            __m512 v = _mm512_sub_ps(_mm512_loadu_ps(row + c), mean);
+            squares = _mm512_fmadd_ps(v, v, squares);
+        }
+        __m512 scale = _mm512_set1_ps(1.0f / sqrtf(_mm512_reduce_add_ps(squares) / (float)h + epsilon));
+        for (int c = 0; c < h; c += 16) {
+            __m512 v = _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(row + c), mean), scale);
+            _mm512_storeu_ps(row + c, _mm512_fmadd_ps(v, _mm512_loadu_ps(gamma + c), _mm512_loadu_ps(beta + c)));
+        }
+    }
 }
 #endif
 
-static void ek_attention_portable(const float *qkv, int rows, int hidden, int heads, float *context,
-                                  float *scores) {
-    ek_attention_body(qkv, rows, hidden, heads, context, scores);
+static void ek_add_layer_norm_portable(float *x, const float *residual, int rows, int h, const float *gamma,
+                                       const float *beta, float epsilon) {
+    for (int t = 0; t < rows; t++) {
+        float *row = x + (size_t)t * h;
+        float sum = 0;
+        for (int c = 0; c < h; c++) {
+            if (residual) row[c] += residual[(size_t)t * h + c];
+            sum += row[c];
+        }
+        float mean = sum / (float)h, squares = 0;
+        for (int c = 0; c < h; c++) squares += (row[c] - mean) * (row[c] - mean);
+        float scale = 1.0f / sqrtf(squares / (float)h + epsilon);
+        for (int c = 0; c < h; c++) row[c] = (row[c] - mean) * scale * gamma[c] + beta[c];
+    }
+}
+
+void ek_add_layer_norm(float *x, const float *residual, int rows, int h, const float *gamma, const float *beta,
+                       float epsilon) {
+#if EK_X86
+    if (ek_uses_avx512bf16() && h % 16 == 0) {
+        ek_add_layer_norm_avx512(x, residual, rows, h, gamma, beta, epsilon);
+        return;
+    }
+#endif
+    ek_add_layer_norm_portable(x, residual, rows, h, gamma, beta, epsilon);
+}
+
+size_t ek_attention_scratch(int rows, int hidden, int heads) {
+    size_t padded = (size_t)((rows + 15) & ~15);
+    return padded * (size_t)(hidden / heads + 1);
 }
 
 void ek_attention(const float *qkv, int rows, int hidden, int heads, float *context, float *scores) {
 #if EK_X86
-    if (ek_uses_avx512bf16()) {
+    int d = hidden / heads;
+    if (ek_uses_avx512bf16() && d % 16 == 0 && d <= 128) {
         ek_attention_avx512(qkv, rows, hidden, heads, context, scores);
         return;
     }

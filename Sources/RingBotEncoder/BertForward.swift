@@ -16,7 +16,8 @@ extension BertWeights {
 
         // One allocation per call: hidden state, q|k|v, context, sum, feed-forward, bf16 scratch.
         let i = c.intermediateSize
-        var buffer = [Float](repeating: 0, count: rows * (h + 3 * h + h + h + i) + rows)
+        let attentionScratch = ek_attention_scratch(Int32(rows), Int32(h), Int32(c.headCount))
+        var buffer = [Float](repeating: 0, count: rows * (h + 3 * h + h + h + i) + attentionScratch)
         var scratch = [UInt32](repeating: 0, count: rows * max(h, i) / 2)
         return buffer.withUnsafeMutableBufferPointer { all in
             scratch.withUnsafeMutableBufferPointer { words in
@@ -25,29 +26,28 @@ extension BertWeights {
                 let context = qkv + rows * 3 * h
                 let sum = context + rows * h
                 let inner = sum + rows * h
-                let scores = inner + rows * i
+                let attentionWork = inner + rows * i
                 let bf16 = words.baseAddress!
 
-                for t in 0..<rows {
-                    var id = tokenIDs[t]
-                    if id < 0 || Int(id) >= c.vocabularySize { id = unknown }
-                    let word = wordEmbeddings.baseAddress! + Int(id) * h
-                    positionEmbeddings.withUnsafeBufferPointer { positions in
-                        for j in 0..<h { x[t * h + j] = word[j] + positions[t * h + j] }
+                positionEmbeddings.withUnsafeBufferPointer { positions in
+                    for t in 0..<rows {
+                        var id = tokenIDs[t]
+                        if id < 0 || Int(id) >= c.vocabularySize { id = unknown }
+                        let word = wordEmbeddings.baseAddress! + Int(id) * h
+                        let position = positions.baseAddress! + t * h
+                        for j in 0..<h { x[t * h + j] = word[j] + position[j] }
                     }
                 }
-                layerNorm(x, rows: rows, embeddingNorm)
+                layerNorm(x, adding: nil, rows: rows, embeddingNorm)
 
                 for layer in layers {
                     linear(x, rows: rows, layer.queryKeyValue, gelu: false, into: qkv, scratch: bf16)
-                    ek_attention(qkv, Int32(rows), Int32(h), Int32(c.headCount), context, scores)
+                    ek_attention(qkv, Int32(rows), Int32(h), Int32(c.headCount), context, attentionWork)
                     linear(context, rows: rows, layer.attentionOutput, gelu: false, into: sum, scratch: bf16)
-                    addResidual(sum, x, count: rows * h)
-                    layerNorm(sum, rows: rows, layer.attentionNorm)
+                    layerNorm(sum, adding: x, rows: rows, layer.attentionNorm)
                     linear(sum, rows: rows, layer.intermediate, gelu: true, into: inner, scratch: bf16)
                     linear(inner, rows: rows, layer.output, gelu: false, into: x, scratch: bf16)
-                    addResidual(x, sum, count: rows * h)
-                    layerNorm(x, rows: rows, layer.outputNorm)
+                    layerNorm(x, adding: sum, rows: rows, layer.outputNorm)
                 }
                 return meanPooledUnitVector(x, rows: rows)
             }
@@ -64,30 +64,13 @@ extension BertWeights {
         }
     }
 
-    /// `target += other`, element by element.
-    private func addResidual(_ target: UnsafeMutablePointer<Float>, _ other: UnsafePointer<Float>, count: Int) {
-        for k in 0..<count { target[k] += other[k] }
-    }
-
-    /// LayerNorm of each row in place (mean and variance over the row, in Float as PyTorch does).
-    private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, _ weights: LayerNormWeights) {
-        let h = configuration.hiddenSize
-        let epsilon = configuration.layerNormEpsilon
+    /// `x = LayerNorm(x + residual)` row by row (LayerNorm alone when `residual` is nil).
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>, adding residual: UnsafePointer<Float>?, rows: Int,
+                           _ weights: LayerNormWeights) {
         weights.gamma.withUnsafeBufferPointer { gamma in
             weights.beta.withUnsafeBufferPointer { beta in
-                for t in 0..<rows {
-                    let row = x + t * h
-                    var total: Float = 0
-                    for j in 0..<h { total += row[j] }
-                    let mean = total / Float(h)
-                    var squares: Float = 0
-                    for j in 0..<h {
-                        let d = row[j] - mean
-                        squares += d * d
-                    }
-                    let scale = 1 / (squares / Float(h) + epsilon).squareRoot()
-                    for j in 0..<h { row[j] = (row[j] - mean) * scale * gamma[j] + beta[j] }
-                }
+                ek_add_layer_norm(x, residual, Int32(rows), Int32(configuration.hiddenSize), gamma.baseAddress,
+                                  beta.baseAddress, configuration.layerNormEpsilon)
             }
         }
     }

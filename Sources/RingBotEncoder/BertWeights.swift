@@ -75,7 +75,12 @@ final class BertWeights: @unchecked Sendable {
         wordEmbeddings = try file.floats("embeddings.word_embeddings.weight", shape: [c.vocabularySize, h])
         let positions = try file.floats("embeddings.position_embeddings.weight", shape: [c.maxPositions, h])
         let types = try file.floats("embeddings.token_type_embeddings.weight", shape: [c.typeVocabularySize, h])
-        positionEmbeddings = (0..<(c.maxPositions * h)).map { positions[$0] + types[$0 % h] }
+        positionEmbeddings = [Float](unsafeUninitializedCapacity: c.maxPositions * h) { sums, count in
+            for p in 0..<c.maxPositions {
+                for j in 0..<h { sums[p * h + j] = positions[p * h + j] + types[j] }
+            }
+            count = c.maxPositions * h
+        }
         embeddingNorm = try norm("embeddings.LayerNorm")
 
         // Check every tensor before the (slower) packing, so a bad file fails fast.

@@ -24,6 +24,9 @@ final class SafeTensorsFile: @unchecked Sendable {
     let url: URL
     /// The tensors by name (the `__metadata__` entry left out).
     let entries: [String: Entry]
+    /// The file's size and a hash of its header (names, shapes and byte ranges of every tensor)
+    /// with its first data bytes, as 16 hex digits: a cheap name for this exact file.
+    let identity: String
     /// The mapped file; read-only for the object's whole life.
     private let base: UnsafeRawPointer
     private let size: Int
@@ -61,6 +64,7 @@ final class SafeTensorsFile: @unchecked Sendable {
             }
             self.entries = entries
             self.dataStart = dataStart
+            identity = "\(size)-" + Self.fnv1a(UnsafeRawBufferPointer(start: base, count: min(size, dataStart + 4096)))
         } catch {
             munmap(mapped, size)
             throw error
@@ -102,6 +106,16 @@ final class SafeTensorsFile: @unchecked Sendable {
         let last = (Int(bitPattern: start + tensor.count)) / page * page
         guard last > first else { return }
         madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, Int32(MADV_DONTNEED))
+    }
+
+    /// FNV-1a, 64 bits, in hex.
+    private static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     private static func parseHeader(_ header: Data, url: URL) throws -> [String: Entry] {

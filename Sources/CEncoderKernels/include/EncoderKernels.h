@@ -33,8 +33,16 @@ void ek_linear(const float *x, int rows, int k, const uint32_t *packed, const fl
 /// Multi-head self-attention of one sequence (every token attends to every token).
 /// `qkv` is rows x 3*hidden: each row the query, key and value vectors side by side; head h
 /// uses columns h*d ..< (h+1)*d of each (d = hidden / heads, a multiple of 16). Writes the
-/// rows x hidden context to `context`; `scores` holds `rows` floats.
-void ek_attention(const float *qkv, int rows, int hidden, int heads, float *context, float *scores);
+/// rows x hidden context to `context`; `scratch` holds `ek_attention_scratch(rows, hidden, heads)` floats.
+void ek_attention(const float *qkv, int rows, int hidden, int heads, float *context, float *scratch);
+
+/// The number of floats `ek_attention` needs as scratch.
+size_t ek_attention_scratch(int rows, int hidden, int heads);
+
+/// x = LayerNorm(x + residual) for each of `rows` rows of `h` values (`residual` may be NULL:
+/// LayerNorm alone), with scale `gamma`, shift `beta` and the variance's `epsilon`.
+void ek_add_layer_norm(float *x, const float *residual, int rows, int h, const float *gamma, const float *beta,
+                       float epsilon);
 
 /// GELU (erf form) of one value, as `ek_linear` computes it on the portable path.
 float ek_gelu(float x);
