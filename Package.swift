@@ -100,7 +100,8 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
-        .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
+        .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"],
+                    resources: [.copy("Fixtures")]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
