@@ -394,9 +394,9 @@ static void ek_add_layer_norm_portable(float *x, const float *residual, int rows
 }
 
 void ek_add_layer_norm(float *x, const float *residual, int rows, int h, const float *gamma, const float *beta,
-                       float epsilon) {
+                       float epsilon, int fast) {
 #if EK_X86
-    if (ek_uses_avx512bf16() && h % 16 == 0) {
+    if (fast && ek_uses_avx512bf16() && h % 16 == 0) {
         ek_add_layer_norm_avx512(x, residual, rows, h, gamma, beta, epsilon);
         return;
     }
@@ -409,10 +409,10 @@ size_t ek_attention_scratch(int rows, int hidden, int heads) {
     return padded * (size_t)(hidden / heads + 1);
 }
 
-void ek_attention(const float *qkv, int rows, int hidden, int heads, float *context, float *scores) {
+void ek_attention(const float *qkv, int rows, int hidden, int heads, float *context, float *scores, int fast) {
 #if EK_X86
     int d = hidden / heads;
-    if (ek_uses_avx512bf16() && d % 16 == 0 && d <= 128) {
+    if (fast && ek_uses_avx512bf16() && d % 16 == 0 && d <= 128) {
         ek_attention_avx512(qkv, rows, hidden, heads, context, scores);
         return;
     }
@@ -421,9 +421,9 @@ void ek_attention(const float *qkv, int rows, int hidden, int heads, float *cont
 }
 
 void ek_linear(const float *x, int rows, int k, const uint32_t *packed, const float *bias, int n,
-               int gelu, float *y, uint32_t *scratch) {
+               int gelu, float *y, uint32_t *scratch, int fast) {
 #if EK_X86
-    if (ek_uses_avx512bf16()) {
+    if (fast && ek_uses_avx512bf16()) {
         ek_round_rows_avx512(x, rows, k, scratch);
         ek_linear_avx512(scratch, rows, k, packed, bias, n, gelu, y);
         return;

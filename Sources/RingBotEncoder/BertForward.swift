@@ -28,6 +28,7 @@ extension BertWeights {
                 let inner = sum + rows * h
                 let attentionWork = inner + rows * i
                 let bf16 = words.baseAddress!
+                let fast: Int32 = usesAVX512 ? 1 : 0
 
                 positionEmbeddings.withUnsafeBufferPointer { positions in
                     for t in 0..<rows {
@@ -42,7 +43,7 @@ extension BertWeights {
 
                 for layer in layers {
                     linear(x, rows: rows, layer.queryKeyValue, gelu: false, into: qkv, scratch: bf16)
-                    ek_attention(qkv, Int32(rows), Int32(h), Int32(c.headCount), context, attentionWork)
+                    ek_attention(qkv, Int32(rows), Int32(h), Int32(c.headCount), context, attentionWork, fast)
                     linear(context, rows: rows, layer.attentionOutput, gelu: false, into: sum, scratch: bf16)
                     layerNorm(sum, adding: x, rows: rows, layer.attentionNorm)
                     linear(sum, rows: rows, layer.intermediate, gelu: true, into: inner, scratch: bf16)
@@ -59,7 +60,7 @@ extension BertWeights {
         layer.words.withUnsafeBufferPointer { words in
             layer.bias.withUnsafeBufferPointer { bias in
                 ek_linear(input, Int32(rows), Int32(layer.inputs), words.baseAddress, bias.baseAddress,
-                          Int32(layer.outputs), gelu ? 1 : 0, output, scratch)
+                          Int32(layer.outputs), gelu ? 1 : 0, output, scratch, usesAVX512 ? 1 : 0)
             }
         }
     }
@@ -70,7 +71,7 @@ extension BertWeights {
         weights.gamma.withUnsafeBufferPointer { gamma in
             weights.beta.withUnsafeBufferPointer { beta in
                 ek_add_layer_norm(x, residual, Int32(rows), Int32(configuration.hiddenSize), gamma.baseAddress,
-                                  beta.baseAddress, configuration.layerNormEpsilon)
+                                  beta.baseAddress, configuration.layerNormEpsilon, usesAVX512 ? 1 : 0)
             }
         }
     }

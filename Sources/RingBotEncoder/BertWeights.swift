@@ -49,6 +49,8 @@ struct BertLayerWeights: Sendable {
 /// (a message reads a few rows), the dense layers are packed to bf16 once at load.
 final class BertWeights: @unchecked Sendable {
     let configuration: BertConfiguration
+    /// Whether the forward pass runs the AVX-512 BF16 kernels (else the portable ones).
+    let usesAVX512: Bool
     /// `[vocabulary, hidden]`, a view into ``file``'s mapping (immutable).
     let wordEmbeddings: UnsafeBufferPointer<Float>
     /// Position embeddings with the token-type-0 embedding already added: `[positions, hidden]`.
@@ -59,7 +61,10 @@ final class BertWeights: @unchecked Sendable {
     private let file: SafeTensorsFile
 
     /// Reads `model.safetensors` checking each tensor's dtype and shape against `configuration`.
-    init(file: SafeTensorsFile, configuration: BertConfiguration) throws {
+    /// `allowAVX512: false` keeps the forward pass on the portable kernels even where the CPU
+    /// has AVX-512 BF16 (the tests compare both).
+    init(file: SafeTensorsFile, configuration: BertConfiguration, allowAVX512: Bool = true) throws {
+        usesAVX512 = allowAVX512 && ek_uses_avx512bf16() != 0
         let c = configuration
         let h = c.hiddenSize
         func vector(_ name: String, _ count: Int) throws -> UnsafeBufferPointer<Float> {

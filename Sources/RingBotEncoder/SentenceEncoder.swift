@@ -1,4 +1,3 @@
-import CEncoderKernels
 import Foundation
 
 /// all-MiniLM-L6-v2 in Swift: the model's weights and its forward pass, giving the
@@ -20,15 +19,20 @@ public final class SentenceEncoder: Sendable {
     /// Loads the model from `directory`.
     /// - Throws: ``EncoderError`` naming the file when one is missing, truncated or not the
     ///   model expected, with how to fetch it again.
-    public init(directory: URL = ModelFiles.defaultDirectory()) throws {
+    public convenience init(directory: URL = ModelFiles.defaultDirectory()) throws {
+        try self.init(directory: directory, allowAVX512: true)
+    }
+
+    /// Loads the model, on the portable kernels only when `allowAVX512` is false.
+    init(directory: URL, allowAVX512: Bool) throws {
         let missing = ModelFiles.missing(in: directory)
         guard missing.isEmpty else {
             throw EncoderError("\(directory.path) lacks \(missing.joined(separator: ", ")); \(ModelFiles.fetchHint)")
         }
         let configuration = try BertConfiguration(contentsOf: directory.appendingPathComponent("config.json"))
         let file = try SafeTensorsFile(url: directory.appendingPathComponent("model.safetensors"))
-        weights = try BertWeights(file: file, configuration: configuration)
-        let kernel = ek_uses_avx512bf16() != 0 ? "avx512" : "portable"
+        weights = try BertWeights(file: file, configuration: configuration, allowAVX512: allowAVX512)
+        let kernel = weights.usesAVX512 ? "avx512" : "portable"
         fingerprint = "\(ModelFiles.modelName)/\(file.identity)/bf16-\(kernel)-v1"
     }
 
