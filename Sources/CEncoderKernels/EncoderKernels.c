@@ -180,6 +180,9 @@ ek_tile(int mt, const uint32_t *xa, int pairs, const uint32_t *w0, const uint32_
     __m512 a0[8], a1[8];
     for (int m = 0; m < mt; m++) { a0[m] = _mm512_setzero_ps(); a1[m] = _mm512_setzero_ps(); }
     for (int p = 0; p < pairs; p++) {
+        // Small token counts are bound by reading the weights: ask for them 8 steps (512 bytes) ahead.
+        _mm_prefetch((const char *)(w0 + (size_t)(p + 8) * 16), _MM_HINT_T0);
+        if (two) _mm_prefetch((const char *)(w1 + (size_t)(p + 8) * 16), _MM_HINT_T0);
         __m512bh b0 = (__m512bh)_mm512_loadu_si512((const void *)(w0 + (size_t)p * 16));
         __m512bh b1 = two ? (__m512bh)_mm512_loadu_si512((const void *)(w1 + (size_t)p * 16)) : b0;
         for (int m = 0; m < mt; m++) {
@@ -283,6 +286,31 @@ EK_AVX512 static inline __m512 ek_exp16(__m512 x) {
     return _mm512_scalef_ps(p, n);
 }
 
+// One query's context: the value rows weighted by `weights` (summed as even and odd rows),
+// times `inverse`, into `out` (`chunks` x 16 values).
+EK_AVX512 static inline __attribute__((always_inline)) void
+ek_context(int chunks, const float *values, int stride, const float *weights, int rows, float inverse, float *out) {
+    __m512 even[8], odd[8];
+    for (int c = 0; c < chunks; c++) { even[c] = _mm512_setzero_ps(); odd[c] = _mm512_setzero_ps(); }
+    int j = 0;
+    for (; j + 1 < rows; j += 2) {
+        const float *v0 = values + (size_t)j * stride, *v1 = v0 + stride;
+        __m512 p0 = _mm512_set1_ps(weights[j]), p1 = _mm512_set1_ps(weights[j + 1]);
+        for (int c = 0; c < chunks; c++) {
+            even[c] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * c), even[c]);
+            odd[c] = _mm512_fmadd_ps(p1, _mm512_loadu_ps(v1 + 16 * c), odd[c]);
+        }
+    }
+    if (j < rows) {
+        const float *v0 = values + (size_t)j * stride;
+        __m512 p0 = _mm512_set1_ps(weights[j]);
+        for (int c = 0; c < chunks; c++) even[c] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * c), even[c]);
+    }
+    for (int c = 0; c < chunks; c++) {
+        _mm512_storeu_ps(out + 16 * c, _mm512_mul_ps(_mm512_add_ps(even[c], odd[c]), _mm512_set1_ps(inverse)));
+    }
+}
+
 // The same with 16-wide vectors (d a multiple of 16, at most 128): each head's keys are
 // transposed into `scores`-sized scratch so 16 scores come from d broadcast-FMAs.
 EK_AVX512 static void ek_attention_avx512(const float *qkv, int rows, int hidden, int heads, float *context,
@@ -302,12 +330,15 @@ EK_AVX512 static void ek_attention_avx512(const float *qkv, int rows, int hidden
             const float *q = qkv + (size_t)i * stride + h * d;
             __m512 top = _mm512_set1_ps(-INFINITY);
             for (int j = 0; j < padded; j += 16) {
-                __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-                for (int c = 0; c < d; c += 2) {
-                    a0 = _mm512_fmadd_ps(_mm512_set1_ps(q[c]), _mm512_loadu_ps(keys + (size_t)c * padded + j), a0);
-                    a1 = _mm512_fmadd_ps(_mm512_set1_ps(q[c + 1]), _mm512_loadu_ps(keys + (size_t)(c + 1) * padded + j), a1);
+                // Four independent sums (d is a multiple of 16) keep the FMA pipes busy.
+                __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+                for (int c = 0; c < d; c += 4) {
+                    for (int u = 0; u < 4; u++) {
+                        a[u] = _mm512_fmadd_ps(_mm512_set1_ps(q[c + u]), _mm512_loadu_ps(keys + (size_t)(c + u) * padded + j), a[u]);
+                    }
                 }
-                __m512 s = _mm512_mul_ps(_mm512_add_ps(a0, a1), _mm512_set1_ps(scale));
+                __m512 sum = _mm512_add_ps(_mm512_add_ps(a[0], a[1]), _mm512_add_ps(a[2], a[3]));
+                __m512 s = _mm512_mul_ps(sum, _mm512_set1_ps(scale));
                 __mmask16 valid = rows - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (rows - j)) - 1);
                 s = _mm512_mask_blend_ps(valid, _mm512_set1_ps(-INFINITY), s);
                 _mm512_storeu_ps(scores + j, s);
@@ -323,26 +354,13 @@ EK_AVX512 static void ek_attention_avx512(const float *qkv, int rows, int hidden
                 total = _mm512_add_ps(total, e);
             }
             float inverse = 1.0f / _mm512_reduce_add_ps(total);
-            __m512 even[8], odd[8];
-            for (int c = 0; c < chunks; c++) { even[c] = _mm512_setzero_ps(); odd[c] = _mm512_setzero_ps(); }
-            int j = 0;
-            for (; j + 1 < rows; j += 2) {
-                const float *v0 = qkv + (size_t)j * stride + 2 * hidden + h * d;
-                const float *v1 = v0 + stride;
-                __m512 p0 = _mm512_set1_ps(scores[j]), p1 = _mm512_set1_ps(scores[j + 1]);
-                for (int c = 0; c < chunks; c++) {
-                    even[c] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * c), even[c]);
-                    odd[c] = _mm512_fmadd_ps(p1, _mm512_loadu_ps(v1 + 16 * c), odd[c]);
-                }
-            }
-            if (j < rows) {
-                const float *v0 = qkv + (size_t)j * stride + 2 * hidden + h * d;
-                __m512 p0 = _mm512_set1_ps(scores[j]);
-                for (int c = 0; c < chunks; c++) even[c] = _mm512_fmadd_ps(p0, _mm512_loadu_ps(v0 + 16 * c), even[c]);
-            }
+            const float *values = qkv + 2 * hidden + h * d;
             float *o = context + (size_t)i * hidden + h * d;
-            for (int c = 0; c < chunks; c++) {
-                _mm512_storeu_ps(o + 16 * c, _mm512_mul_ps(_mm512_add_ps(even[c], odd[c]), _mm512_set1_ps(inverse)));
+            switch (chunks) {  // constant chunk counts keep the sums in registers
+            case 1: ek_context(1, values, stride, scores, rows, inverse, o); break;
+            case 2: ek_context(2, values, stride, scores, rows, inverse, o); break;
+            case 4: ek_context(4, values, stride, scores, rows, inverse, o); break;
+            default: ek_context(chunks, values, stride, scores, rows, inverse, o); break;
             }
         }
     }

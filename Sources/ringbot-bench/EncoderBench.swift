@@ -22,7 +22,7 @@ func printEncoderBench(repeats: Int = 200) {
     var sink = encoder.embed(tokenIDs: [101, 2026, 2655, 102])[0]
     let firstEmbedding = seconds(clock.now - firstStart) * 1e3
     print(row("encoder load, wall / CPU (\(encoder.fingerprint.split(separator: "/").last ?? ""))",
-              f(loadTime, 1) + " / " + f(loadCPU, 1) + " ms", ""))
+              f(loadTime, 1) + "/" + f(loadCPU, 1) + " ms", ""))
     print(row("encoder first embedding after load", f(firstEmbedding, 2) + " ms", ""))
     for length in [8, 16, 32, 64] {
         // [CLS], word-piece ids spread over the vocabulary, [SEP].
@@ -38,9 +38,9 @@ func printEncoderBench(repeats: Int = 200) {
         }
         times.sort()
         cpuTimes.sort()
-        print(row("encoder \(length) tokens p50 / p99", f(percentile(times, 0.5), 2) + " / " + f(percentile(times, 0.99), 2) + " ms",
+        print(row("encoder \(length) tokens p50 / p99", f(percentile(times, 0.5), 2) + "/" + f(percentile(times, 0.99), 2) + " ms",
                   length <= 32 ? "p50 <= 5 ms" : ""))
-        print(row("encoder \(length) tokens CPU p50 / p99", f(percentile(cpuTimes, 0.5), 2) + " / " + f(percentile(cpuTimes, 0.99), 2) + " ms", ""))
+        print(row("encoder \(length) tokens CPU p50 / p99", f(percentile(cpuTimes, 0.5), 2) + "/" + f(percentile(cpuTimes, 0.99), 2) + " ms", ""))
     }
     print(row("encoder resident memory (added)", f(Double(residentKiB() - residentBefore) / 1024) + " MB", ""))
     if sink == 42 { print("") }  // keeps the work from being optimised away
