@@ -64,7 +64,7 @@ final class SafeTensorsFile: @unchecked Sendable {
             }
             self.entries = entries
             self.dataStart = dataStart
-            identity = "\(size)-" + Self.fnv1a(UnsafeRawBufferPointer(start: base, count: min(size, dataStart + 4096)))
+            identity = "\(size)-" + FNV1a.hex(UnsafeRawBufferPointer(start: base, count: min(size, dataStart + 4096)))
         } catch {
             munmap(mapped, size)
             throw error
@@ -106,16 +106,6 @@ final class SafeTensorsFile: @unchecked Sendable {
         let last = (Int(bitPattern: start + tensor.count)) / page * page
         guard last > first else { return }
         madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, Int32(MADV_DONTNEED))
-    }
-
-    /// FNV-1a, 64 bits, in hex.
-    private static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     private static func parseHeader(_ header: Data, url: URL) throws -> [String: Entry] {
