@@ -106,6 +106,7 @@ final class BertWeights: @unchecked Sendable {
         layers = try (0..<c.layerCount).map { index in
             let p = "encoder.layer.\(index)."
             let d = parts[index]
+            for part in d { file.prefault(part.weight) }
             let layer = BertLayerWeights(
                 queryKeyValue: PackedLinear(Array(d[0...2]), inputs: h),
                 attentionOutput: PackedLinear([d[3]], inputs: h),

@@ -97,15 +97,30 @@ final class SafeTensorsFile: @unchecked Sendable {
         return UnsafeBufferPointer(start: (base + offset).assumingMemoryBound(to: Float.self), count: count)
     }
 
-    /// Tells the kernel the pages of `tensor` (a view from ``floats(_:shape:)``) will not be
-    /// read again, so they leave the resident set (they stay in the page cache).
+    /// Maps all pages of `tensor` (a view from ``floats(_:shape:)``) in one system call before
+    /// it is read in full, instead of one page fault per few pages (Linux 5.14+; a no-op elsewhere).
+    func prefault(_ tensor: UnsafeBufferPointer<Float>) {
+        #if os(Linux)
+        advise(tensor, 22, inside: false)  // MADV_POPULATE_READ
+        #endif
+    }
+
+    /// Tells the kernel the pages of `tensor` will not be read again, so they leave the
+    /// resident set (they stay in the page cache).
     func release(_ tensor: UnsafeBufferPointer<Float>) {
+        advise(tensor, Int32(MADV_DONTNEED), inside: true)
+    }
+
+    /// `madvise` on the pages of `tensor`: only the pages wholly inside it when `inside`
+    /// (so neighbours stay untouched), else every page it touches.
+    private func advise(_ tensor: UnsafeBufferPointer<Float>, _ advice: Int32, inside: Bool) {
         guard let start = tensor.baseAddress, tensor.count > 0 else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (Int(bitPattern: start) + page - 1) / page * page
-        let last = (Int(bitPattern: start + tensor.count)) / page * page
+        let low = Int(bitPattern: start), high = Int(bitPattern: start + tensor.count)
+        let first = inside ? (low + page - 1) / page * page : low / page * page
+        let last = inside ? high / page * page : (high + page - 1) / page * page
         guard last > first else { return }
-        madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, Int32(MADV_DONTNEED))
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, advice)
     }
 
     private static func parseHeader(_ header: Data, url: URL) throws -> [String: Entry] {
