@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import RingBotCore
 import Testing
 @testable import RingBotEncoder
 
@@ -40,6 +41,19 @@ struct SentenceEncoderTests {
         }
     }
 
+    @Test("end to end from text: every golden sentence's embedding matches the reference (cosine >= 0.9999)")
+    func goldenFromText() throws {
+        let encoder = try RealModel.encoder.get()
+        let embedder: any SentenceEmbedder = encoder
+        for item in try GoldenFixture.load().cases {
+            let vector = embedder.embed(item.text)
+            #expect(vector.count == embedder.dimension)
+            let similarity = cosine(vector, item.embedding)
+            #expect(similarity >= Self.threshold, "\(item.name): cosine \(similarity)")
+            #expect(embedder.embed(item.text) == vector, "\(item.name): not the same bits twice")
+        }
+    }
+
     @Test("the portable kernels agree with the reference too (a dozen sentences up to 20 tokens)")
     func portableKernels() throws {
         let encoder = try RealModel.portable.get()
@@ -72,7 +86,8 @@ struct SentenceEncoderTests {
         let parts = encoder.fingerprint.split(separator: "/")
         #expect(parts.count == 3)
         #expect(parts.first == "all-MiniLM-L6-v2")
-        #expect(parts[1].hasPrefix("90868376-"))
+        #expect(parts[1].hasPrefix("90868376-"))  // the weight file's size, hashes of its header and of vocab.txt
+        #expect(parts[1].count == "90868376-".count + 16 + 1 + 8)
         #expect(parts.last == "bf16-avx512-v1" || parts.last == "bf16-portable-v1")
         #expect(try SentenceEncoder().fingerprint == encoder.fingerprint)
     }
