@@ -42,6 +42,17 @@ func printEncoderBench(repeats: Int = 200) {
                   length <= 32 ? "p50 <= 5 ms" : ""))
         print(row("encoder \(length) tokens CPU p50 / p99", f(percentile(cpuTimes, 0.5), 2) + "/" + f(percentile(cpuTimes, 0.99), 2) + " ms", ""))
     }
+    // End to end from text: tokenizer and model on a typical support message.
+    let message = "my whatsapp call just says calling and never rings, is she offline or did she block me?"
+    var textTimes: [Double] = []
+    for _ in 0..<repeats {
+        let runStart = clock.now
+        sink += encoder.embed(message)[2]
+        textTimes.append(seconds(clock.now - runStart) * 1e3)
+    }
+    textTimes.sort()
+    print(row("encoder embed(text), \(message.split(separator: " ").count) words p50/p99",
+              f(percentile(textTimes, 0.5), 2) + "/" + f(percentile(textTimes, 0.99), 2) + " ms", ""))
     print(row("encoder resident memory (added)", f(Double(residentKiB() - residentBefore) / 1024) + " MB", ""))
     if sink == 42 { print("") }  // keeps the work from being optimised away
 }
