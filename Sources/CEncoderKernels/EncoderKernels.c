@@ -173,61 +173,59 @@ EK_AVX512 static void ek_round_rows_avx512(const float *x, int rows, int k, uint
     for (; i < values; i += 2) scratch[i / 2] = (uint32_t)ek_bf16(x[i]) | ((uint32_t)ek_bf16(x[i + 1]) << 16);
 }
 
-// One tile: `mt` (1...8) token rows by 32 outputs (two 16-output blocks), all k.
+// One tile: `mt` (1...8) token rows by `nb` (1...3) 16-output blocks, all k. Both are
+// constants at each call site, so the 8 x 3 sums stay in registers.
 EK_AVX512 static inline __attribute__((always_inline)) void
-ek_tile(int mt, const uint32_t *xa, int pairs, const uint32_t *w0, const uint32_t *w1, int two,
-        const float *bias, int n, int gelu, float *y) {
-    __m512 a0[8], a1[8];
-    for (int m = 0; m < mt; m++) { a0[m] = _mm512_setzero_ps(); a1[m] = _mm512_setzero_ps(); }
+ek_tile(int mt, int nb, const uint32_t *xa, int pairs, const uint32_t *w, const float *bias, int n, int gelu,
+        float *y) {
+    __m512 acc[8][3];
+    for (int m = 0; m < mt; m++) for (int b = 0; b < nb; b++) acc[m][b] = _mm512_setzero_ps();
+    size_t block = (size_t)pairs * 16;
     for (int p = 0; p < pairs; p++) {
-        // Small token counts are bound by reading the weights: ask for them 8 steps (512 bytes) ahead.
-        _mm_prefetch((const char *)(w0 + (size_t)(p + 8) * 16), _MM_HINT_T0);
-        if (two) _mm_prefetch((const char *)(w1 + (size_t)(p + 8) * 16), _MM_HINT_T0);
-        __m512bh b0 = (__m512bh)_mm512_loadu_si512((const void *)(w0 + (size_t)p * 16));
-        __m512bh b1 = two ? (__m512bh)_mm512_loadu_si512((const void *)(w1 + (size_t)p * 16)) : b0;
+        __m512bh wv[3];
+        for (int b = 0; b < nb; b++) {
+            // Small token counts are bound by reading the weights: ask for them 512 bytes ahead.
+            _mm_prefetch((const char *)(w + b * block + (size_t)(p + 8) * 16), _MM_HINT_T0);
+            wv[b] = (__m512bh)_mm512_loadu_si512((const void *)(w + b * block + (size_t)p * 16));
+        }
         for (int m = 0; m < mt; m++) {
             __m512bh x = (__m512bh)_mm512_set1_epi32((int)xa[(size_t)m * pairs + p]);
-            a0[m] = _mm512_dpbf16_ps(a0[m], x, b0);
-            if (two) a1[m] = _mm512_dpbf16_ps(a1[m], x, b1);
+            for (int b = 0; b < nb; b++) acc[m][b] = _mm512_dpbf16_ps(acc[m][b], x, wv[b]);
         }
     }
-    __m512 bias0 = _mm512_loadu_ps(bias), bias1 = two ? _mm512_loadu_ps(bias + 16) : bias0;
-    for (int m = 0; m < mt; m++) {
-        __m512 v0 = _mm512_add_ps(a0[m], bias0);
-        if (gelu) v0 = ek_gelu16(v0);
-        _mm512_storeu_ps(y + (size_t)m * n, v0);
-        if (two) {
-            __m512 v1 = _mm512_add_ps(a1[m], bias1);
-            if (gelu) v1 = ek_gelu16(v1);
-            _mm512_storeu_ps(y + (size_t)m * n + 16, v1);
+    for (int b = 0; b < nb; b++) {
+        __m512 bv = _mm512_loadu_ps(bias + 16 * b);
+        for (int m = 0; m < mt; m++) {
+            __m512 v = _mm512_add_ps(acc[m][b], bv);
+            if (gelu) v = ek_gelu16(v);
+            _mm512_storeu_ps(y + (size_t)m * n + 16 * b, v);
         }
     }
 }
 
-#define EK_TILE_CASES(TWO)                                                                         \
+#define EK_TILE_CASES(NB)                                                                          \
     switch (mt) {                                                                                  \
-    case 8: ek_tile(8, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    case 7: ek_tile(7, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    case 6: ek_tile(6, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    case 5: ek_tile(5, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    case 4: ek_tile(4, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    case 3: ek_tile(3, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    case 2: ek_tile(2, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                     \
-    default: ek_tile(1, xr, pairs, w0, w1, TWO, bias + j, n, gelu, yr); break;                    \
+    case 8: ek_tile(8, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    case 7: ek_tile(7, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    case 6: ek_tile(6, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    case 5: ek_tile(5, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    case 4: ek_tile(4, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    case 3: ek_tile(3, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    case 2: ek_tile(2, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                           \
+    default: ek_tile(1, NB, xr, pairs, w, bias + j, n, gelu, yr); break;                          \
     }
 
 EK_AVX512 static void ek_linear_avx512(const uint32_t *xa, int rows, int k, const uint32_t *packed,
                                        const float *bias, int n, int gelu, float *y) {
     int pairs = k / 2;
-    for (int j = 0; j < n; j += 32) {
-        int two = j + 32 <= n;
-        const uint32_t *w0 = packed + (size_t)(j / 16) * pairs * 16;
-        const uint32_t *w1 = two ? w0 + (size_t)pairs * 16 : w0;
+    for (int j = 0; j < n; j += 48) {
+        int nb = (n - j) / 16 < 3 ? (n - j) / 16 : 3;
+        const uint32_t *w = packed + (size_t)(j / 16) * pairs * 16;
         for (int t = 0; t < rows; t += 8) {
             int mt = rows - t < 8 ? rows - t : 8;
             const uint32_t *xr = xa + (size_t)t * pairs;
             float *yr = y + (size_t)t * n + j;
-            if (two) { EK_TILE_CASES(1) } else { EK_TILE_CASES(0) }
+            if (nb == 3) { EK_TILE_CASES(3) } else if (nb == 2) { EK_TILE_CASES(2) } else { EK_TILE_CASES(1) }
         }
     }
 }
