@@ -14,16 +14,16 @@ struct PackedLinear: Sendable {
     init(_ parts: [(weight: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>)], inputs: Int) {
         self.inputs = inputs
         outputs = parts.reduce(0) { $0 + $1.bias.count }
-        var words = [UInt32](repeating: 0, count: outputs * inputs / 2)
-        words.withUnsafeMutableBufferPointer { out in
+        // Every word is written by the packing: no zero fill first.
+        words = [UInt32](unsafeUninitializedCapacity: outputs * inputs / 2) { out, count in
             var offset = 0
             for part in parts {
                 let rows = part.bias.count
                 ek_pack_weights(part.weight.baseAddress, Int32(rows), Int32(inputs), out.baseAddress! + offset)
                 offset += rows * inputs / 2
             }
+            count = offset
         }
-        self.words = words
         bias = parts.flatMap { Array($0.bias) }
     }
 }

@@ -18,11 +18,16 @@ func printEncoderBench(repeats: Int = 200) {
     }
     let loadTime = seconds(clock.now - start) * 1e3
     let loadCPU = threadCPUMilliseconds() - startCPU
+    // Of which the tokenizer's vocabulary (loaded again here on its own).
+    let vocabularyStart = threadCPUMilliseconds()
+    _ = try? WordPieceTokenizer(vocabularyFile: ModelFiles.defaultDirectory().appendingPathComponent("vocab.txt"))
+    let vocabularyCPU = threadCPUMilliseconds() - vocabularyStart
     let firstStart = clock.now
     var sink = encoder.embed(tokenIDs: [101, 2026, 2655, 102])[0]
     let firstEmbedding = seconds(clock.now - firstStart) * 1e3
     print(row("encoder load, wall / CPU (\(encoder.fingerprint.split(separator: "/").last ?? ""))",
               f(loadTime, 1) + "/" + f(loadCPU, 1) + " ms", ""))
+    print(row("  of which vocabulary (tokenizer), CPU", f(vocabularyCPU, 1) + " ms", ""))
     print(row("encoder first embedding after load", f(firstEmbedding, 2) + " ms", ""))
     for length in [8, 16, 32, 64] {
         // [CLS], word-piece ids spread over the vocabulary, [SEP].
