@@ -5,8 +5,9 @@ import CEncoderKernels
 /// Single-threaded and deterministic: the same ids give the same bits. Every call works in
 /// its own buffers, so several threads may run it at once on shared weights.
 extension BertWeights {
-    /// The unit-length mean-pooled embedding of `tokenIDs` (ids past the vocabulary count as
-    /// `[UNK]`; only the first `maxPositions` ids are read). No ids gives the zero vector.
+    /// The unit-length mean-pooled embedding of `tokenIDs`. Ids outside the vocabulary are read
+    /// as id 100 (`[UNK]` in BERT vocabularies); only the first `maxPositions` ids are read.
+    /// No ids gives the zero vector.
     func sentenceEmbedding(tokenIDs: [Int32]) -> [Float] {
         let c = configuration
         let h = c.hiddenSize
