@@ -1,9 +1,9 @@
 #ifndef RINGBOT_ENCODER_KERNELS_H
 #define RINGBOT_ENCODER_KERNELS_H
 
-// The sentence encoder's hot loops: the bf16 matrix product of a few token rows
-// by a weight matrix (with bias and optional GELU), and the weight packing it reads.
-// Swift cannot emit AVX-512 BF16 instructions, so these live in C. Each computing function
+// The sentence encoder's hot loops: the bf16 matrix product of a few token rows by a
+// weight matrix (with bias and optional GELU), the weight packing it reads, self-attention
+// and LayerNorm. Swift cannot emit AVX-512 BF16 instructions, so these live in C. Each computing function
 // takes `fast`: 1 runs the AVX-512 BF16 path when the CPU has it (else the portable loops),
 // 0 always runs the portable loops. The two paths agree to float rounding, not bit for bit.
 
@@ -20,9 +20,9 @@ int ek_uses_avx512bf16(void);
 /// The number of uint32 words `ek_pack_weights` writes for an `n` x `k` matrix.
 size_t ek_packed_words(int n, int k);
 
-/// Rounds (the same bits on both paths) the row-major fp32 matrix `w` (`n` outputs x `k` inputs; n a multiple of 16,
-/// k even) to bf16 (nearest, ties to even) and stores it as 16-output column blocks of
-/// bf16 pairs: word ((b * k/2 + p) * 16 + j) holds w[16b+j][2p] (low half) and w[16b+j][2p+1].
+/// Rounds the row-major fp32 matrix `w` (`n` outputs x `k` inputs; n a multiple of 16, k even)
+/// to bf16 (nearest, ties to even; the same bits on both paths) and stores it as 16-output
+/// column blocks of bf16 pairs: word ((b * k/2 + p) * 16 + j) holds w[16b+j][2p] (low half) and w[16b+j][2p+1].
 void ek_pack_weights(const float *w, int n, int k, uint32_t *packed);
 
 /// y[t][j] = bias[j] + sum_i bf16(x[t][i]) * W[j][i] for t < rows, j < n, then GELU
