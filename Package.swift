@@ -65,7 +65,11 @@ let package = Package(
         ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
-        .target(name: "RingBotEncoder", dependencies: ["RingBotCore"]),
+        .target(name: "RingBotEncoder", dependencies: ["RingBotCore", "CEncoderKernels"]),
+        // The encoder's hot loops in C (AVX-512 BF16 when the CPU has it, else portable):
+        // Swift cannot emit those instructions. Optimised in debug builds too, so that tests and
+        // `swift run` compile the knowledge in seconds rather than minutes.
+        .target(name: "CEncoderKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // The compiled-knowledge cache: the hybrid matcher's trained weights and example embeddings,
         // keyed by a hash of the knowledge files, the model and the matcher version; written atomically.
         .target(name: "RingBotMatcherCache", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotDigest"]),
@@ -91,6 +95,7 @@ let package = Package(
         .executableTarget(name: "ringbot-bench", dependencies: [
             "RingBotCore",
             "RingBotKnowledge",
+            "RingBotEncoder",
         ]),
         .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
@@ -101,7 +106,8 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
-        .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
+        .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore", "CEncoderKernels"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "RingBotMatcherCacheTests", dependencies: ["RingBotMatcherCache", "RingBotCore", "RingBotKnowledge"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),

@@ -128,3 +128,4 @@ print(row("start-up to first answer p95", f(percentile(firstAnswers, 0.95)) + " 
 print(row("classify all of dev.tsv (process)", f(all.total) + " ms", ""))
 print(row("peak resident memory", f(Double(all.maxRSSKiB) / 1024) + " MB", "< 30 MB"))
 if sink == 42 { print("") }  // keeps the work from being optimised away
+printEncoderBench()
