@@ -58,6 +58,10 @@ enum BertCharacterKind: Equatable {
             self = .ignored
             return
         }
+        if Self.isCJKIdeograph(value) {
+            self = .ideograph
+            return
+        }
         let properties = scalar.properties
         let category = properties.generalCategory
         switch category {
@@ -71,8 +75,6 @@ enum BertCharacterKind: Equatable {
         }
         if properties.isWhitespace {
             self = .whitespace
-        } else if Self.isCJKIdeograph(value) {
-            self = .ideograph
         } else if let override = Self.unicode8Override(value) {
             self = override
         } else if let age = properties.age, age.major > 8 {

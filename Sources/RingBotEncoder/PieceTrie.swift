@@ -9,6 +9,12 @@ struct PieceTrie: Sendable {
     /// For each node, the id of the piece ending there, or -1.
     private var pieceIDs: [Int32] = [-1]
 
+    /// Makes room for pieces of `totalBytes` bytes in all, so building allocates once.
+    mutating func reserveCapacity(totalBytes: Int) {
+        children.reserveCapacity(totalBytes)
+        pieceIDs.reserveCapacity(totalBytes + 1)
+    }
+
     /// Adds `piece` (non-empty UTF-8); a piece added twice keeps the later id, as the reference does.
     mutating func insert(_ piece: some Sequence<UInt8>, id: Int32) {
         var node: Int32 = 0

