@@ -21,6 +21,8 @@ run: deps model
 
 test: deps synapse model
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	@# Compile the knowledge once up front, so parallel tests find the hybrid matcher's cache warm.
+	"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" kb compile
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
 # Speed and memory, measured on the release binary as deployed (static Swift runtime):

@@ -85,6 +85,8 @@ let package = Package(
         .executableTarget(name: "ringbot", dependencies: [
             "RingBotCore",
             "RingBotKnowledge",
+            "RingBotEncoder",
+            "RingBotMatcherCache",
             "RingBotRuntime",
             "RingBotMatrix",
             "RingBotTerminal",

@@ -56,6 +56,11 @@ public struct Assistant: Sendable {
         matcher.classify(text)
     }
 
+    /// What the words of `text` alone say (the hybrid matcher without the sentence embedding).
+    public func lexicalVerdict(_ text: String) -> Classification {
+        matcher.lexicalVerdict(matcher.analyzer.analyze(TextNormalizer.cut(text)))
+    }
+
     /// The analyser's view of `text` (terms, platform, cues), for explaining a match.
     public func analyze(_ text: String) -> MessageAnalysis {
         matcher.analyzer.analyze(TextNormalizer.cut(text))

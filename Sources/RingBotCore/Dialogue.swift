@@ -130,7 +130,7 @@ struct Dialogue: Sendable {
         case .help where state.fragments.isEmpty:
             return reply(result.intent, state, result, composer.help(intent))
         case .topic:
-            if let intent, turn.confident {
+            if let intent, turn.confident, wordsPoint(to: intent.id, turn) {
                 if let second = result.ranked.dropFirst().first,
                    knowledge.intent(second.intent)?.role == .topic,
                    result.confidence - second.confidence < knowledge.settings.clarifyMargin,
@@ -154,8 +154,10 @@ struct Dialogue: Sendable {
     private func notUnderstood(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply {
         let result = turn.result
         if !state.fragments.isEmpty {
-            let joined = matcher.classify((state.fragments + [turn.text]).joined(separator: " "))
-            if joined.confidence >= matcher.threshold, let intent = knowledge.intent(joined.intent), intent.role == .topic {
+            let joinedAnalysis = matcher.analyzer.analyze((state.fragments + [turn.text]).joined(separator: " "))
+            let joined = matcher.classify(joinedAnalysis)
+            if joined.confidence >= matcher.threshold, let intent = knowledge.intent(joined.intent), intent.role == .topic,
+               wordsPoint(to: intent.id, joinedAnalysis) {
                 var joinedTurn = turn
                 joinedTurn.result = joined
                 return answer(intent, turn: joinedTurn, state: &state)
@@ -176,6 +178,20 @@ struct Dialogue: Sendable {
         var response = reply(matcher.fallbackID, state, result, composer.fallback(knowledge.intent(role: .fallback)))
         response.answered = false
         return response
+    }
+
+    /// A message of one or two words answers a topic only when its words themselves point to
+    /// that topic ("dnd", "blocked"), not when only the sentence encoder places it near one
+    /// ("calls", "my calls"): those are fragments of a question still being typed.
+    private func wordsPoint(to topic: String, _ turn: Turn) -> Bool {
+        turn.wordCount > Self.fragmentWords || wordsPoint(to: topic, turn.analysis)
+    }
+
+    /// Whether the words of `analysis` alone rank `topic` first among the topics. Fragments
+    /// read together must pass this too: "my calls" + "help" is still not a question.
+    private func wordsPoint(to topic: String, _ analysis: MessageAnalysis) -> Bool {
+        let words = matcher.lexicalVerdict(analysis)
+        return words.ranked.first { knowledge.intent($0.intent)?.role == .topic }?.intent == topic
     }
 
     /// Not a question on its own: one or two words, or a few words about calls with no question mark.

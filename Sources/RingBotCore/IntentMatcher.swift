@@ -142,6 +142,15 @@ struct IntentMatcher: Sendable {
         classify(analyzer.analyze(TextNormalizer.cut(text)))
     }
 
+    /// What the message's words alone say: the hybrid model without the sentence embedding
+    /// (for the lexical matcher, its ordinary verdict). A very short message that the encoder
+    /// places near a topic, with no word that belongs to it ("calls"), is told apart by this.
+    func lexicalVerdict(_ analysis: MessageAnalysis) -> Classification {
+        guard embedder != nil else { return classify(analysis) }
+        return verdict(model.logits(Self.features(analysis.terms)).logits, temperature: tuning.hybridTemperature,
+                       platform: analysis.platform)
+    }
+
     /// Classifies an analysed message; the hybrid matcher also encodes `analysis.text`.
     func classify(_ analysis: MessageAnalysis) -> Classification {
         guard !intentIDs.isEmpty else {
@@ -163,7 +172,12 @@ struct IntentMatcher: Sendable {
             }
             logits = lexical
         }
-        let temperature = kind == .hybrid ? tuning.hybridTemperature : tuning.temperature
+        return verdict(logits, temperature: kind == .hybrid ? tuning.hybridTemperature : tuning.temperature,
+                       platform: analysis.platform)
+    }
+
+    /// Softmax over `logits`, ranked, with the answer threshold applied.
+    private func verdict(_ logits: [Double], temperature: Double, platform: Platform?) -> Classification {
         var probabilities = logits.map { $0 / temperature }
         SoftmaxModel.softmaxInPlace(&probabilities)
         let ranked = zip(intentIDs, probabilities)
@@ -171,10 +185,8 @@ struct IntentMatcher: Sendable {
             .sorted { $0.confidence > $1.confidence }
         let best = ranked[0]
         if best.intent != fallbackID && best.confidence < threshold {
-            return Classification(intent: fallbackID, confidence: 1 - best.confidence,
-                                  platform: analysis.platform, ranked: ranked)
+            return Classification(intent: fallbackID, confidence: 1 - best.confidence, platform: platform, ranked: ranked)
         }
-        return Classification(intent: best.intent, confidence: best.confidence,
-                              platform: analysis.platform, ranked: ranked)
+        return Classification(intent: best.intent, confidence: best.confidence, platform: platform, ranked: ranked)
     }
 }

@@ -81,13 +81,9 @@ public struct HybridAssistantLoader: Sendable {
     public func loadOffPool(knowledge: KnowledgeBase, directory: String, tuning: MatcherTuning,
                             embedder: any SentenceEmbedder, force: Bool = false,
                             progress: Progress = Progress()) async -> Result {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: load(knowledge: knowledge, directory: directory, tuning: tuning,
-                                                    embedder: embedder, force: force, progress: progress))
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        await onDedicatedThread {
+            load(knowledge: knowledge, directory: directory, tuning: tuning, embedder: embedder, force: force,
+                 progress: progress)
         }
     }
 }

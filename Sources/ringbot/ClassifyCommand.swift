@@ -14,11 +14,11 @@ struct ClassifyCommand: AsyncParsableCommand {
 
     @OptionGroup var knowledgeOptions: KnowledgeOptions
 
-    @Flag(name: .long, help: "Also print the matched terms and the three best intents (for knowledge authors).")
+    @Flag(name: .long, help: "Also print the matched terms, the three best intents and (hybrid) what the words alone say (for knowledge authors).")
     var explain = false
 
     func run() async throws {
-        let assistant = try knowledgeOptions.loadAssistant()
+        let assistant = try await knowledgeOptions.loadAssistant()
         while let line = readLine(strippingNewline: true) {
             let text = line.hasSuffix("\r") ? String(line.dropLast()) : line
             let result = assistant.classify(text)
@@ -32,6 +32,10 @@ struct ClassifyCommand: AsyncParsableCommand {
                 let terms = assistant.analyze(text).terms.joined(separator: " ")
                 let top = result.ranked.prefix(3).map { "\($0.intent) \(Decimal2($0.confidence))" }.joined(separator: ", ")
                 Stdout.writeLine("  terms: \(terms)\n  best:  \(top)")
+                if assistant.matcherKind == .hybrid {
+                    let words = assistant.lexicalVerdict(text).ranked.prefix(2).map { "\($0.intent) \(Decimal2($0.confidence))" }
+                    Stdout.writeLine("  words alone: \(words.joined(separator: ", "))")
+                }
             }
         }
     }

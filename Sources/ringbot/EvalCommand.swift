@@ -20,6 +20,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List every misclassified line.")
     var verbose = false
 
+    @Flag(name: .long, help: "Also score the other matcher and print both side by side.")
+    var compare = false
+
     func validate() throws {
         if let minAccuracy, !(0...1).contains(minAccuracy) {
             throw ValidationError("--min-accuracy must be between 0 and 1, e.g. 0.97")
@@ -36,7 +39,7 @@ struct EvalCommand: AsyncParsableCommand {
             Stderr.write(parsed.problems.map(\.description).joined(separator: "\n"))
             throw ExitCode(2)
         }
-        let assistant = try knowledgeOptions.loadAssistant()
+        let assistant = try await knowledgeOptions.loadAssistant()
         let known = Set(assistant.knowledge.intents.map(\.id))
         let unknown = parsed.items.filter { !known.contains($0.intent) }
         if let first = unknown.first {
@@ -53,6 +56,16 @@ struct EvalCommand: AsyncParsableCommand {
             for (item, prediction) in zip(parsed.items, predictions) where item.intent != prediction.intent {
                 print("  line \(item.line): \(item.intent) -> \(prediction.intent) (\(Decimal2(prediction.confidence))): \(item.text)")
             }
+        }
+        if compare {
+            var other = knowledgeOptions
+            other.matcher = knowledgeOptions.matcher == .hybrid ? .lexical : .hybrid
+            let otherAssistant = try await other.loadAssistant()
+            let otherReport = EvaluationReport(data: parsed.items, predictions: parsed.items.map { otherAssistant.classify($0.text) },
+                                               outOfScopeID: fallback)
+            let rows = [(knowledgeOptions.matcher.rawValue, report), (other.matcher.rawValue, otherReport)]
+                .sorted { $0.0 > $1.0 }
+            print("\n" + EvalReportFormatter.comparison(rows.map { (matcher: $0.0, report: $0.1) }))
         }
         if let minAccuracy, report.accuracy < minAccuracy {
             Stderr.write("accuracy \(Decimal2(report.accuracy)) is below --min-accuracy \(minAccuracy)")

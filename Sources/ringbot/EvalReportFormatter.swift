@@ -1,3 +1,4 @@
+import Foundation
 import RingBotCore
 
 /// Formats an ``EvaluationReport`` as an aligned text report.
@@ -27,6 +28,26 @@ enum EvalReportFormatter {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The headline figures of several matchers on the same file, one row each.
+    static func comparison(_ rows: [(matcher: String, report: EvaluationReport)]) -> String {
+        var lines = ["matcher   accuracy         out-of-scope recall  platform  ECE"]
+        for (matcher, report) in rows {
+            lines.append(matcher.padded(8) + "  "
+                + "\(Decimal3(report.accuracy)) (\(report.correct)/\(report.total))".padded(15) + "  "
+                + "\(Decimal3(report.outOfScopeRecall))".padded(19) + "  "
+                + "\(Decimal2(report.platformAccuracy))".padded(8) + "  "
+                + "\(Decimal3(report.calibrationError))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A number in [0, 1] with three decimals, for comparing matchers.
+struct Decimal3: CustomStringConvertible {
+    var value: Double
+    init(_ value: Double) { self.value = value }
+    var description: String { String(format: "%.3f", value) }
 }
 
 extension String {

@@ -1,14 +1,30 @@
 import ArgumentParser
 import Foundation
 import RingBotCore
+import RingBotEncoder
 import RingBotKnowledge
+import RingBotMatcherCache
+import RingBotTerminal
 
-/// `--knowledge PATH`, shared by every command that needs the knowledge base.
+extension MatcherKind: ExpressibleByArgument {}
+
+/// `--knowledge PATH`, `--matcher hybrid|lexical` and `--model-dir PATH`: shared by every
+/// command that reads messages.
 struct KnowledgeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A folder of knowledge files (default: Knowledge/ of the repository).",
         valueName: "path"))
     var knowledge: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "How messages are read: hybrid (the sentence encoder and the lexical terms, the default) or lexical (no model needed).",
+        valueName: "hybrid|lexical"))
+    var matcher: MatcherKind = .hybrid
+
+    @Option(name: .long, help: ArgumentHelp(
+        "The sentence encoder's folder (default: $RINGBOT_MODEL_DIR, else ~/.cache/ringbot/models/all-MiniLM-L6-v2; `make model` fills it).",
+        valueName: "path"))
+    var modelDir: String?
 
     /// The knowledge folder: the option, else `Knowledge/` found from the executable or the working directory.
     func directory() throws -> String {
@@ -42,9 +58,72 @@ struct KnowledgeOptions: ParsableArguments {
         }
     }
 
-    /// Loads the knowledge and builds the assistant.
-    func loadAssistant() throws -> Assistant {
-        Assistant(knowledge: try loadKnowledge(), tuning: try tuning())
+    /// The sentence encoder's folder: `--model-dir`, else `$RINGBOT_MODEL_DIR`, else the cache.
+    func modelDirectory() -> URL {
+        modelDir.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? ModelFiles.defaultDirectory()
+    }
+
+    /// Loads the sentence encoder; a missing or broken model is one `error:` line that says
+    /// how to fetch it (or to use `--matcher lexical`), exit 1.
+    func loadEncoder() throws -> SentenceEncoder {
+        let folder = modelDirectory()
+        let missing = ModelFiles.missing(in: folder)
+        if !missing.isEmpty {
+            Stderr.write("error: the sentence encoder's files are missing from \(folder.path) (\(missing.joined(separator: ", "))); run `make model` to fetch them, point --model-dir or RINGBOT_MODEL_DIR at them, or pass --matcher lexical")
+            throw ExitCode(1)
+        }
+        do {
+            return try SentenceEncoder(directory: folder)
+        } catch {
+            Stderr.write("error: \(error); or pass --matcher lexical")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Loads the knowledge and builds the assistant with the chosen matcher (the hybrid one
+    /// from the compiled cache, compiling it first when the knowledge or the model changed).
+    func loadAssistant() async throws -> Assistant {
+        try await build(knowledge: loadKnowledge(), force: false).assistant
+    }
+
+    /// Like ``loadAssistant()`` but throwing knowledge problems instead of exiting: for reloads.
+    func reloadAssistant() async throws -> Assistant {
+        try await build(knowledge: loadKnowledgeQuietly(), force: false).assistant
+    }
+
+    /// Builds the assistant for `knowledge` (from ``directory()``); for the hybrid matcher it
+    /// also returns what the compiled cache did.
+    func build(knowledge: KnowledgeBase, force: Bool) async throws -> (assistant: Assistant, compile: HybridAssistantLoader.Result?) {
+        let tuning = try tuning()
+        switch matcher {
+        case .lexical:
+            return (Assistant(knowledge: knowledge, tuning: tuning), nil)
+        case .hybrid:
+            let encoder = try loadEncoder()
+            let loader = HybridAssistantLoader(cache: CompiledMatcherCache(directory: CompiledMatcherCache.defaultDirectory()))
+            let result = await loader.loadOffPool(knowledge: knowledge, directory: try directory(), tuning: tuning,
+                                                  embedder: encoder, force: force, progress: Self.compileProgress())
+            for warning in result.warnings { Stderr.write("warning: \(warning)") }
+            return (result.assistant, result)
+        }
+    }
+
+    /// On a terminal, a progress bar on stderr; otherwise one line when compiling starts and one when it ends.
+    static func compileProgress() -> HybridAssistantLoader.Progress {
+        let bar = ProgressBar(label: "Compiling the knowledge for the sentence encoder")
+        if isatty(STDERR_FILENO) == 1 {
+            return .init(
+                started: { total in FileHandle.standardError.write(Data(("\r" + bar.line(done: 0, total: total)).utf8)) },
+                advanced: { done, total in
+                    if ProgressBar.shouldRedraw(done: done, total: total) {
+                        FileHandle.standardError.write(Data(("\r" + bar.line(done: done, total: total)).utf8))
+                    }
+                },
+                finished: { seconds in Stderr.write(String(format: " (%.1f s)", seconds)) })
+        }
+        return .init(
+            started: { total in Stderr.write("compiling the knowledge for the sentence encoder (\(total) texts; cached afterwards)") },
+            finished: { seconds in Stderr.write(String(format: "compiled the knowledge in %.1f s", seconds)) })
     }
 }
 

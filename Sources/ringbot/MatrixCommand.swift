@@ -55,7 +55,7 @@ struct MatrixCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in StderrLogHandler(label: label, level: level) }
         let logger = Logger(label: "ringbot.matrix")
 
-        let assistants = AssistantBox(try knowledgeOptions.loadAssistant())
+        let assistants = AssistantBox(try await knowledgeOptions.loadAssistant())
         let lock: StateDirectoryLock
         let store: StateStore
         do {
@@ -88,12 +88,14 @@ struct MatrixCommand: AsyncParsableCommand {
             DispatchQueue.global().asyncAfter(deadline: .now() + 15) { runTask.cancel() }
         }
         signals.onReload {
-            do {
-                assistants.replace(with: try Assistant(knowledge: knowledgeOptions.loadKnowledgeQuietly(),
-                                                       tuning: knowledgeOptions.tuning()))
-                logger.notice("knowledge reloaded")
-            } catch {
-                logger.error("knowledge reload failed; keeping the previous knowledge", metadata: ["error": "\(error)"])
+            // A changed knowledge folder is compiled again for the hybrid matcher: off the pool, in the background.
+            Task {
+                do {
+                    assistants.replace(with: try await knowledgeOptions.reloadAssistant())
+                    logger.notice("knowledge reloaded")
+                } catch {
+                    logger.error("knowledge reload failed; keeping the previous knowledge", metadata: ["error": "\(error)"])
+                }
             }
         }
         defer { withExtendedLifetime((signals, lock)) {} }

@@ -24,7 +24,7 @@ struct ReplCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let assistant = try knowledgeOptions.loadAssistant()
+        let assistant = try await knowledgeOptions.loadAssistant()
         let interactive = !json && isatty(STDIN_FILENO) == 1
         if interactive {
             InteractiveChat(assistant: assistant).run()

@@ -261,12 +261,18 @@ struct KnowledgeCLITests {
         return (scratch.url.appendingPathComponent("kb").path, "\(topic):6: unknown key `sumary`; did you mean `summary`?")
     }
 
-    @Test("kb check on the real knowledge exits 0")
-    func realKnowledge() throws {
-        let result = try CLI.run(["kb", "check"])
+    @Test("kb check on the real knowledge exits 0; cross-validation warnings are FILE:LINE: warning lines", arguments: ["hybrid", "lexical"])
+    func realKnowledge(matcher: String) throws {
+        let result = try CLI.run(["kb", "check", "--matcher", matcher])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("OK"))
-        #expect(result.stderr.isEmpty)
+        let summary = try #require(result.stdoutLines.first { $0.hasPrefix("cross-validation (\(matcher), 5-fold): ") })
+        let words = summary.split(separator: " ")
+        let correct = try #require(Double(words[3])), total = try #require(Double(words[5]))
+        #expect(correct / total >= 0.88, "\(summary)")
+        let warnings = result.stderrLines.filter { !$0.hasPrefix("compil") }
+        #expect(warnings.count == Int(total - correct), "\(summary)")
+        #expect(warnings.allSatisfy { $0.contains("/Knowledge/") && $0.contains(": warning: example \"") }, "\(warnings.prefix(3))")
     }
 
     @Test("kb check on a broken folder exits 2 with FILE:LINE: message lines")
