@@ -40,8 +40,9 @@ enum CLI {
     }
 
     /// Runs `ringbot arguments`, feeding `input` on stdin (from a file, or through a pipe).
+    /// Runs the binary; `environment` adds variables to (or, with nil, removes them from) the test's own.
     static func run(_ arguments: [String], input: Data = Data(), viaPipe: Bool = false,
-                    cwd: URL? = nil) throws -> Result {
+                    cwd: URL? = nil, environment extra: [String: String?] = [:]) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringbot-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -59,6 +60,7 @@ enum CLI {
         if let cwd { process.currentDirectoryURL = cwd }
         var environment = ProcessInfo.processInfo.environment
         environment["RINGBOT_TUNING"] = nil
+        for (name, value) in extra { environment[name] = value }
         process.environment = environment
         process.standardOutput = out
         process.standardError = err
@@ -78,8 +80,10 @@ enum CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    static func run(_ arguments: [String], lines: [String], viaPipe: Bool = false, cwd: URL? = nil) throws -> Result {
-        try run(arguments, input: Data(lines.map { $0 + "\n" }.joined().utf8), viaPipe: viaPipe, cwd: cwd)
+    static func run(_ arguments: [String], lines: [String], viaPipe: Bool = false, cwd: URL? = nil,
+                    environment: [String: String?] = [:]) throws -> Result {
+        try run(arguments, input: Data(lines.map { $0 + "\n" }.joined().utf8), viaPipe: viaPipe, cwd: cwd,
+                environment: environment)
     }
 
     /// Each stdout line parsed as a JSON object.
