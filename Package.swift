@@ -14,6 +14,8 @@ let package = Package(
         // For the separate libFuzzer package in Tests/Fuzz, which depends on this one by path.
         .library(name: "RingBotKnowledge", targets: ["RingBotKnowledge"]),
         .library(name: "RingBotTerminal", targets: ["RingBotTerminal"]),
+        .library(name: "RingBotEncoder", targets: ["RingBotEncoder"]),
+        .library(name: "RingBotMatcherCache", targets: ["RingBotMatcherCache"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -114,7 +116,9 @@ let package = Package(
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
-        .testTarget(name: "RingBotRobustnessTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
+        .testTarget(name: "RingBotRobustnessTests", dependencies: [
+            "RingBotCore", "RingBotKnowledge", "RingBotTerminal", "RingBotEncoder", "RingBotMatcherCache",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

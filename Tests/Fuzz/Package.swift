@@ -23,6 +23,8 @@ let package = Package(
             .product(name: "RingBotCore", package: "RingBot"),
             .product(name: "RingBotKnowledge", package: "RingBot"),
             .product(name: "RingBotTerminal", package: "RingBot"),
+            .product(name: "RingBotEncoder", package: "RingBot"),
+            .product(name: "RingBotMatcherCache", package: "RingBot"),
         ], path: "Sources/RingBotFuzz"),
     ],
     swiftLanguageModes: [.v6]

@@ -8,9 +8,8 @@ let seedsPerFamily: UInt64 = 30
 
 /// Runs everything the core does with one message and checks the invariants;
 /// `context` (family, seed, hex) goes into every failure message.
-func exerciseCore(_ text: String, _ context: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
-    let assistant = sharedAssistant
-
+func exerciseCore(_ text: String, _ context: String, assistant: Assistant = sharedAssistant,
+                  sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     // Classify.
     let result = assistant.classify(text)
     expectValidConfidence(result.confidence, "classify; \(context)", sourceLocation: sourceLocation)

@@ -1,7 +1,9 @@
 import CFuzzerDriver
 import Foundation
 import RingBotCore
+import RingBotEncoder
 import RingBotKnowledge
+import RingBotMatcherCache
 import RingBotTerminal
 
 /// The repository's Knowledge/ folder (Tests/Fuzz/Sources/RingBotFuzz/FuzzTarget.swift → ../../../../../Knowledge),
@@ -19,6 +21,28 @@ private let assistant: Assistant = {
         return Assistant(knowledge: try KnowledgeLoader.load(directory: knowledgeDirectory()))
     } catch {
         fatalError("ringbot-fuzz: cannot load the knowledge at \(knowledgeDirectory()): \(error)")
+    }
+}()
+
+/// The sentence encoder (`make model` fetches it) and its tokenizer.
+private let encoder: SentenceEncoder = {
+    do { return try SentenceEncoder() } catch { fatalError("ringbot-fuzz: \(error)") }
+}()
+private let tokenizer: WordPieceTokenizer = {
+    do {
+        return try WordPieceTokenizer(vocabularyFile: ModelFiles.defaultDirectory().appendingPathComponent("vocab.txt"))
+    } catch { fatalError("ringbot-fuzz: \(error)") }
+}()
+
+/// The hybrid matcher on the same knowledge, from the compiled cache (compiled on first use).
+private let hybrid: Assistant = {
+    let directory = knowledgeDirectory()
+    do {
+        let knowledge = try KnowledgeLoader.load(directory: directory)
+        let loader = HybridAssistantLoader(cache: CompiledMatcherCache(directory: CompiledMatcherCache.defaultDirectory()))
+        return loader.load(knowledge: knowledge, directory: directory, tuning: MatcherTuning(), embedder: encoder).assistant
+    } catch {
+        fatalError("ringbot-fuzz: cannot load the knowledge at \(directory): \(error)")
     }
 }()
 
@@ -109,13 +133,25 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     check(tokens.allSatisfy { !$0.isEmpty }, "empty token", text)
 
-    // Classification.
-    let result = assistant.classify(text)
-    checkConfidence(result.confidence, "classify", text)
-    check(knownIntents.contains(result.intent), "unknown intent \(result.intent)", text)
-    for candidate in result.ranked {
-        checkConfidence(candidate.confidence, "ranked \(candidate.intent)", text)
-        check(knownIntents.contains(candidate.intent), "unknown ranked intent \(candidate.intent)", text)
+    // The encoder's front: at most 256 vocabulary ids, [CLS] first, [SEP] last; a finite unit vector.
+    let cut = TextNormalizer.cut(text)
+    let ids = tokenizer.encode(cut)
+    check(ids.count >= 2 && ids.count <= 256 && ids.first == 101 && ids.last == 102, "token ids \(ids.prefix(8))", text)
+    check(ids.allSatisfy { $0 >= 0 && $0 < 30522 }, "token id outside the vocabulary", text)
+    let embedding = encoder.embed(cut)
+    let norm = embedding.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+    check(embedding.count == 384 && embedding.allSatisfy { $0.isFinite } && abs(norm - 1) < 1e-3,
+          "embedding of \(embedding.count) values, norm \(norm)", text)
+
+    // Classification, by both matchers.
+    for matcher in [assistant, hybrid] {
+        let result = matcher.classify(text)
+        checkConfidence(result.confidence, "classify", text)
+        check(knownIntents.contains(result.intent), "unknown intent \(result.intent)", text)
+        for candidate in result.ranked {
+            checkConfidence(candidate.confidence, "ranked \(candidate.intent)", text)
+            check(knownIntents.contains(candidate.intent), "unknown ranked intent \(candidate.intent)", text)
+        }
     }
 
     // A conversation: the lines are the turns (at least three: the whole text, then the lines, cycled).
@@ -124,7 +160,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     while turns.count < 3 { turns.append(turns.count == 1 ? text : lines[turns.count % lines.count]) }
     var state = ConversationState()
     for (n, turn) in turns.enumerated() {
-        let reply = assistant.respond(to: turn, state: &state, now: start.addingTimeInterval(Double(n) * 5))
+        let reply = hybrid.respond(to: turn, state: &state, now: start.addingTimeInterval(Double(n) * 5))
         checkConfidence(reply.confidence, "reply", text)
         check(knownIntents.contains(reply.intent), "unknown reply intent \(reply.intent)", text)
         if let topic = state.topic { check(knownIntents.contains(topic), "unknown topic \(topic)", text) }
