@@ -100,6 +100,7 @@ let package = Package(
             "RingBotCore",
             "RingBotKnowledge",
             "RingBotEncoder",
+            "RingBotMatcherCache",
         ]),
         .testTarget(name: "RingBotCoreTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
