@@ -288,6 +288,51 @@ struct MatrixBot {
         }
     }
 
+    @Test func fragmentsInADirectChatGetOneReplyToTheLastAfterATypingNotice() async throws {
+        let store = try MatrixStore.inMemory()
+        try store.saveSyncPosition("s0")
+        let fragments = ["so", "my whatsapp", "calls", "they just say calling"]
+        let server = FakeHomeserver(syncs: fragments.enumerated().map { index, text in
+            ["next_batch": .string("s\(index + 1)"),
+             "rooms": ["join": ["!dm:x": room([message("$f\(index)", from: "@a:x", text)], members: 2)]]]
+        })
+        try await makeBot(server, store: store, fragmentWait: .seconds(2), assistant: try TestKnowledge.real()).run()
+        #expect(server.sentMessages.map(\.url) == [
+            "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: "$f3"))",
+        ])
+        #expect(server.sentMessages.first?.content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$f3"]])
+        #expect(server.typingRequests == ["https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/typing/%40bot%3Ax"])
+        #expect(try (0..<4).allSatisfy { try store.isHandled(messageID: "$f\($0)") })
+        #expect(try store.syncPosition() == "s4")
+    }
+
+    @Test func inAGroupANameInPassingIsNotAnsweredButAFollowUpInTheBotsThreadIs() async throws {
+        let store = try MatrixStore.inMemory()
+        try store.saveSyncPosition("s0")
+        func inThread(_ id: String, _ body: String) -> JSONValue {
+            var event = message(id, from: "@b:x", body)
+            if case .object(var fields) = event, case .object(var content)? = fields["content"] {
+                content["m.relates_to"] = ["rel_type": "m.thread", "event_id": "$root"]
+                fields["content"] = .object(content)
+                event = .object(fields)
+            }
+            return event
+        }
+        let server = FakeHomeserver(syncs: [
+            ["next_batch": "s1", "rooms": ["join": ["!group:x": room([
+                message("$passing", from: "@b:x", "the ringbot is useful"),
+                inThread("$ask", "RingBot: why no ringing"),
+                inThread("$follow", "and on android"),
+                message("$elsewhere", from: "@b:x", "and on android"),
+            ])]]],
+        ])
+        try await makeBot(server, store: store).run()
+        #expect(server.sentMessages.map(\.url) == ["$ask", "$follow"].map {
+            "https://hs.x/_matrix/client/v3/rooms/%21group%3Ax/send/m.room.message/\(TransactionID.reply(to: $0))"
+        })
+        #expect(try store.store.unansweredQuestions().map(\.text).contains("the ringbot is useful") == false)
+    }
+
     @Test func aFloodGetsOneNoticeAndEveryMessageIsStillAnswered() async throws {
         let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("s0")
@@ -304,5 +349,58 @@ struct MatrixBot {
         #expect(bodies[2] == FloodControl.slowDownText)
         #expect(server.sentMessages[2].content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$q3"]])
         #expect(try (1...4).allSatisfy { try store.isHandled(messageID: "$q\($0)") })
+    }
+}
+
+@Suite struct MatrixConnectTests {
+    func connect(_ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse) async throws -> String {
+        let transport = FakeTransport { request, _ in answer(request) }
+        let http = MatrixHTTP(baseURL: "https://hs.x/matrix", transport: transport, logger: LogCapture().logger,
+                              maxFailures: 0, sleep: { _ in }, random: { 0 })
+        let platform = MatrixPlatform(
+            configuration: MatrixBotConfiguration(homeserver: "https://hs.x/matrix", userID: "@bot:x", password: "PW"),
+            client: MatrixClient(http: http), store: try MatrixStore.inMemory(), logger: LogCapture().logger)
+        return try await platform.connect()
+    }
+
+    @Test func aBaseURLWithAPathIsNamedAsSuchNotBlamedOnTheCredentials() async throws {
+        await #expect {
+            try await connect { _ in json(404, ["errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"]) }
+        } throws: { error in
+            let text = "\(error)"
+            return (error as? ChatPlatformError)?.kind == .permanent && text.contains("does not serve the Matrix client API")
+                && text.contains("without a path") && !text.contains("PASSWORD")
+        }
+    }
+
+    @Test func aServerWithoutV11IsUnsupported() async throws {
+        await #expect {
+            try await connect { _ in json(200, ["versions": ["r0.5.0"]]) }
+        } throws: { error in
+            (error as? ChatPlatformError)?.kind == .permanent && "\(error)".contains("needs v1.1 or later")
+        }
+    }
+
+    @Test func aTLSFailureIsPermanentAndSaysWhatToCheck() async throws {
+        let transport = FakeTransport { _, _ in throw HTTPError.tls }
+        let http = MatrixHTTP(baseURL: "https://hs.x:8008", transport: transport, logger: LogCapture().logger,
+                              maxFailures: 0, sleep: { _ in }, random: { 0 })
+        await #expect {
+            try await http.send(.get, "/_matrix/client/versions", purpose: "check the homeserver")
+        } throws: { error in
+            (error as? ChatPlatformError)?.kind == .permanent && "\(error)".contains("use http://")
+        }
+    }
+
+    @Test func aNetworkFailureIsHandedBackToTheRuntimeAsTransient() async throws {
+        let transport = FakeTransport { _, _ in throw FakeNetworkError() }
+        let http = MatrixHTTP(baseURL: "https://hs.x", transport: transport, logger: LogCapture().logger,
+                              maxFailures: 0, sleep: { _ in }, random: { 0 })
+        await #expect {
+            try await http.send(.get, "/x", purpose: "x")
+        } throws: { error in
+            (error as? ChatPlatformError)?.isTransient == true
+        }
+        #expect(transport.requests.count == 1)
     }
 }
