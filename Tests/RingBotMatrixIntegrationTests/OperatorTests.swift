@@ -122,22 +122,46 @@ import Testing
         #expect(tls.lines.last?.contains("use http://") == true)
     }
 
+    /// SIGTERM to a running bot `process` whose stderr goes to `log`, once it retries; returns how long it took to exit.
+    func stopWhileRetrying(_ process: Process, log: String) async throws -> Duration {
+        try await waitFor("the bot to retry (log: \(log))") {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("connection lost, retrying") ? true : nil
+        }
+        // Long enough for the back-off to reach waits of several seconds.
+        try await Task.sleep(for: .seconds(8))
+        let started = ContinuousClock.now
+        kill(process.processIdentifier, SIGTERM)
+        try await waitFor("the bot to exit after SIGTERM", timeout: .seconds(30)) { process.isRunning ? nil : true }
+        return started.duration(to: .now)
+    }
+
     @Test func aStopWhileTheServerIsDownIsImmediate() async throws {
         let fixture = try await Fixture(name: "stop-down")
         let room = try await fixture.directChat(with: fixture.alice)
         let first = try await fixture.alice.send("why do my calls say calling", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: first, in: room)
+        #expect(try await fixture.bot.terminate() == 0)
         try fixture.server.stop()
-        try await waitFor("the bot to notice") { fixture.bot.log.contains("connection lost, retrying") ? true : nil }
-        // Long enough for the back-off to reach waits of several seconds.
-        try await Task.sleep(for: .seconds(8))
-        let started = ContinuousClock.now
-        kill(fixture.bot.pid, SIGTERM)
-        try await waitFor("the bot to exit after SIGTERM", timeout: .seconds(30)) { fixture.bot.isRunning ? nil : true }
-        let latency = started.duration(to: .now)
+
+        // A restart while the homeserver is down: the bot has state, so it keeps retrying its login check.
+        let log = fixture.directory + "/restart-while-down.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Paths.ringbot())
+        process.arguments = ["matrix", "--knowledge", Paths.knowledge]
+        process.environment = ["PATH": "/usr/bin:/bin", "RINGBOT_MATRIX_HOMESERVER": fixture.server.baseURL,
+                               "RINGBOT_MATRIX_USER": fixture.botID, "RINGBOT_MATRIX_PASSWORD": Fixture.botPassword,
+                               "RINGBOT_STATE_DIR": fixture.bot.stateDirectory]
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let latency = try await stopWhileRetrying(process, log: log)
         // Idle or backing off, a stop does not wait for anything (the old bot waited up to 15 s).
         #expect(latency < .seconds(3), "the stop took \(latency)")
-        #expect(fixture.bot.log.contains("stopped; state saved"))
+        #expect(process.terminationStatus == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains("stopped; state saved"))
+        #expect(firstSecretLine(in: text, secrets: [Fixture.botPassword]) == nil)
     }
 
     @Test func theStateFileIsPrivateEvenInAFolderTheOperatorMadeReadable() async throws {
