@@ -86,6 +86,13 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         }
         var cursor = try store.cursor(for: account)?.cursor
         var saved = cursor
+        /// Saves the cursor once nothing before it waits to be answered.
+        func settle() throws {
+            guard pending.isEmpty, let position = cursor, position != saved else { return }
+            try store.saveCursor(position, for: account, at: now())
+            saved = position
+            noteBacklog()
+        }
         if cursor == nil {
             let first = try await retrying("first poll", attempts: attempts) {
                 try await self.platform.poll(from: nil, timeout: .zero)
@@ -93,28 +100,40 @@ public actor ChatRuntime<Platform: ChatPlatform> {
             for message in first.messages { try await receive(message) }
             try await flushDue(force: true)
             cursor = first.nextCursor
-            try store.saveCursor(first.nextCursor, for: account, at: now())
-            saved = cursor
+            try settle()
         }
         logger.info("listening", metadata: ["account": "\(accountID)"])
         while !stop.isRequested {
-            let timeout = pollTimeout()
-            let position = cursor
-            let result = try await retrying("poll", attempts: nil) {
-                try await self.platform.poll(from: position, timeout: timeout)
-            }
-            for message in result.messages {
+            if let result = try await poll(from: cursor) {
+                for message in result.messages {
+                    if stop.isRequested { break }
+                    try await receive(message)
+                }
                 if stop.isRequested { break }
-                try await receive(message)
+                cursor = result.nextCursor
             }
-            if stop.isRequested { break }
-            cursor = result.nextCursor
             try await flushDue(force: false)
-            if pending.isEmpty, let position = cursor, position != saved {
-                try store.saveCursor(position, for: account, at: now())
-                saved = position
-                noteBacklog()
+            try settle()
+        }
+    }
+
+    /// Polls from `position`. While fragments wait, a poll that overruns its timeout (a
+    /// platform that cannot shorten its long poll) is abandoned at the end of the wait:
+    /// `nil`, and the next poll starts from the same position.
+    private func poll(from position: String?) async throws -> PollResult<Platform.Target>? {
+        let timeout = pollTimeout()
+        let poll: @Sendable () async throws -> PollResult<Platform.Target> = {
+            try await self.retrying("poll", attempts: nil) { try await self.platform.poll(from: position, timeout: timeout) }
+        }
+        guard !pending.isEmpty else { return try await poll() }
+        return try await withThrowingTaskGroup(of: PollResult<Platform.Target>?.self) { group in
+            group.addTask { try await poll() }
+            group.addTask {
+                try await Task.sleep(for: timeout + .milliseconds(500))
+                return nil
             }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
