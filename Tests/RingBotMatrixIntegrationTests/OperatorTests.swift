@@ -25,6 +25,41 @@ import Testing
         #expect(try await fixture.bot.terminate() == 0)
     }
 
+    @Test func inAGroupANameInPassingIsNotAnAddressThePrefixAloneGetsTheHelpAndThreadFollowUpsAreAnswered() async throws {
+        let fixture = try await Fixture(name: "group-address")
+        try fixture.server.register("carol", password: "carol-pw")
+        let carol = try await MatrixTestClient.login(fixture.server, name: "carol", password: "carol-pw")
+        let room = try await fixture.alice.createRoom(invite: [fixture.botID, carol.userID], direct: false)
+        try await carol.join(room)
+        try await waitFor("the bot to join the group") {
+            try await fixture.alice.membership(of: fixture.botID, in: room) == "join" ? true : nil
+        }
+        let passing = try await fixture.alice.send("the ringbot is useful", to: room)
+        let prefixAlone = try await carol.send("!ringbot", to: room)
+        let help = try await carol.awaitReply(from: fixture.botID, to: prefixAlone, in: room)
+        #expect(help["body"] as? String == (try replTurns(["help"])).first?.reply)
+
+        let root = try await fixture.alice.send("a question for the bot", to: room)
+        let thread: [String: Any] = ["m.relates_to": ["rel_type": "m.thread", "event_id": root]]
+        let asked = try await fixture.alice.send("ringbot: my whatsapp calls say calling instead of ringing", to: room,
+                                                 extra: thread)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: asked, in: room)
+        let followUp = try await fixture.alice.send("on iphone", to: room, extra: thread)
+        let answer = try await fixture.alice.awaitReply(from: fixture.botID, to: followUp, in: room)
+        let oracle = try replTurns(["my whatsapp calls say calling instead of ringing", "on iphone"])
+        #expect(answer["body"] as? String == oracle.last?.reply)
+        let outside = try await fixture.alice.send("on iphone", to: room)
+        // A question after it, answered: the bot has read (and ignored) everything before.
+        let last = try await carol.send("!ringbot what does ringing mean", to: room)
+        _ = try await carol.awaitReply(from: fixture.botID, to: last, in: room)
+        let replies = try await fixture.alice.replies(from: fixture.botID, in: room)
+        #expect(replies[passing] == nil)
+        #expect(replies[root] == nil)
+        #expect(replies[outside] == nil)
+        #expect(try await fixture.bot.terminate() == 0)
+        #expect(try !fixture.unansweredReport().contains("useful"))
+    }
+
     @Test func aBurstOf30DistinctQuestionsWithTheDefaultFloodSettingsIsAnsweredInFullAcrossASIGKILL() async throws {
         let fixture = try await Fixture(name: "burst", config: "sync_timeout_ms: 30000\n")
         let room = try await fixture.directChat(with: fixture.alice)
