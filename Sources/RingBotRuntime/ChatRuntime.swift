@@ -182,7 +182,8 @@ public actor ChatRuntime<Platform: ChatPlatform> {
             } else if let group = pending.append(message, flood: decision, to: key, now: ContinuousClock.now) {
                 let state = try store.conversationState(for: key)
                 if group.messages.count >= settings.maxFragments
-                    || MessageCompleteness.isComplete(Self.joined(group.messages), assistant: assistant, state: state) {
+                    || MessageCompleteness.isComplete(Self.joined(group.messages), assistant: assistant, state: state,
+                                                  now: message.sentAt) {
                     try await flush(key)
                 }
                 return
@@ -190,7 +191,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         }
         if waits {
             let state = try store.conversationState(for: key)
-            if !MessageCompleteness.isComplete(message.text, assistant: assistant, state: state) {
+            if !MessageCompleteness.isComplete(message.text, assistant: assistant, state: state, now: message.sentAt) {
                 pending.start(key, with: message, flood: decision, now: ContinuousClock.now)
                 showTyping(for: message)
                 return
