@@ -55,14 +55,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // The Matrix connector and its SQLite state store.
+        // The Matrix adapter (a ChatPlatform) and its session tables.
         .target(name: "RingBotMatrix", dependencies: [
             "RingBotCore",
             "RingBotRuntime",
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
