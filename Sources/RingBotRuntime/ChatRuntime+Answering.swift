@@ -9,14 +9,9 @@ extension ChatRuntime {
     func answer(_ messages: [Message], flood decisions: [FloodDecision], key: ConversationKey) async throws {
         guard let last = messages.last else { return }
         let ids = messages.map(\.id)
-        if decisions.contains(.slow(notice: true)) {
+        if decisions.contains(.slow(notice: true)) {   // fragments joined past the limit: one answer, the notice first
             try await sendNotice(FloodControl.slowDownText, to: last, key: key)
             logger.info("flood control: answering a user more slowly", metadata: ["room": "\(last.room)"])
-        }
-        if decisions.contains(where: { if case .slow = $0 { true } else { false } }), let previous = lastAnswer[key] {
-            let ready = previous + Self.duration(settings.flood.slowInterval)
-            let wait = ContinuousClock.now.duration(to: ready)
-            if wait > .zero { try await stop.sleep(for: wait) }
         }
         let started = ContinuousClock.now
         var text = Self.joined(messages)
@@ -115,9 +110,5 @@ extension ChatRuntime {
     /// `ringbot-` and 32 hex digits of SHA-256 of the message id: the same reply always gets the same key.
     public static func idempotencyKey(for messageID: String) -> String {
         "ringbot-" + SHA256.hex(messageID).prefix(32)
-    }
-
-    static func duration(_ seconds: TimeInterval) -> Duration {
-        .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

@@ -23,6 +23,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     var flood: FloodControl
     var account = AccountKey(platform: "", account: "")
     var pending: FragmentBuffer<Platform.Target>
+    var paced: PacedQueue<Platform.Target>
     var lastAnswer: [ConversationKey: ContinuousClock.Instant] = [:]
     var inFlight: [String: OutboxEntry] = [:]
     var pseudonymizer: SenderPseudonymizer?
@@ -46,6 +47,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         self.monitor = ConnectionMonitor(logger: logger)
         self.flood = FloodControl(settings: settings.flood)
         self.pending = FragmentBuffer(wait: settings.fragmentWait, maxFragments: settings.maxFragments)
+        self.paced = PacedQueue(interval: .milliseconds(Int64((settings.flood.slowInterval * 1000).rounded())))
     }
 
     /// Asks ``run()`` to return (see the type's notes on stopping). Safe from any thread.
@@ -88,7 +90,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         var saved = cursor
         /// Saves the cursor once nothing before it waits to be answered.
         func settle() throws {
-            guard pending.isEmpty, let position = cursor, position != saved else { return }
+            guard pending.isEmpty, paced.isEmpty, let position = cursor, position != saved else { return }
             try store.saveCursor(position, for: account, at: now())
             saved = position
             noteBacklog()
@@ -125,7 +127,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         let poll: @Sendable () async throws -> PollResult<Platform.Target> = {
             try await self.retrying("poll", attempts: nil) { try await self.platform.poll(from: position, timeout: timeout) }
         }
-        guard !pending.isEmpty else { return try await poll() }
+        guard !pending.isEmpty || !paced.isEmpty else { return try await poll() }
         return try await withThrowingTaskGroup(of: PollResult<Platform.Target>?.self) { group in
             group.addTask { try await poll() }
             group.addTask {
@@ -138,7 +140,9 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     }
 
     private func pollTimeout() -> Duration {
-        guard let deadline = pending.earliestDeadline else { return settings.pollTimeout }
+        guard let deadline = [pending.earliestDeadline, paced.earliestDue].compactMap({ $0 }).min() else {
+            return settings.pollTimeout
+        }
         let remaining = ContinuousClock.now.duration(to: deadline)
         return max(.zero, min(settings.pollTimeout, remaining))
     }
@@ -154,7 +158,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     private func receive(_ message: Message) async throws {
         if try store.isHandled(message.id, for: account) { return }
         let key = account.conversation(room: message.room, user: message.sender)
-        if pending.contains(message.id, in: key) { return }
+        if pending.contains(message.id, in: key) || paced.contains(message.id, in: key) { return }
         let assistant = assistants.current
         switch message.addressing {
         case .direct, .mentioned:
@@ -176,6 +180,14 @@ public actor ChatRuntime<Platform: ChatPlatform> {
             return
         }
         let waits = message.addressing == .direct && settings.fragmentWait > .zero
+        if pending[key] == nil, case .slow(let notice) = decision {
+            try await slowDown(message, key: key, notice: notice)
+            return
+        }
+        if paced.isQueued(key) {
+            paced.enqueue(message, for: key, lastAnswer: lastAnswer[key], now: ContinuousClock.now)   // keep the order
+            return
+        }
         if let last = pending[key]?.messages.last {
             if message.sentAt.timeIntervalSince(last.sentAt) > 30 {
                 try await flush(key)   // an old fragment and a new message: not one question
@@ -200,11 +212,25 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         try await answer([message], flood: [decision], key: key)
     }
 
-    /// Answers every group whose wait is over (all of them when `force`).
+    /// Past flood control's limit: one notice at once, then the message waits its turn in the slow lane.
+    private func slowDown(_ message: Message, key: ConversationKey, notice: Bool) async throws {
+        if notice {
+            try await sendNotice(FloodControl.slowDownText, to: message, key: key)
+            logger.info("flood control: answering a user more slowly", metadata: ["room": "\(message.room)"])
+        }
+        paced.enqueue(message, for: key, lastAnswer: lastAnswer[key], now: ContinuousClock.now)
+    }
+
+    /// Answers every fragment group whose wait is over and the slow lane's due messages
+    /// (all of them when `force`).
     private func flushDue(force: Bool) async throws {
         for key in pending.due(at: ContinuousClock.now, all: force) {
             if stop.isRequested { return }
             try await flush(key)
+        }
+        for (key, message) in paced.takeDue(at: ContinuousClock.now, all: force) {
+            if stop.isRequested { return }
+            try await answer([message], flood: [.allow], key: key)
         }
     }
 

@@ -146,6 +146,22 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(try store.unansweredQuestions().filter { $0.bestGuess == UnansweredQuestion.notAnsweredFlood }.isEmpty)
     }
 
+    @Test func aFlooderIsSlowedDownWithoutDelayingAnyoneElse() async throws {
+        let store = try StateStore()
+        var settings = quickSettings()
+        settings.flood = FloodControlSettings(maxMessages: 2, window: 60, slowInterval: 0.2)
+        let flood = (1...5).map { InboundMessage.test("a\($0)", "question \($0)?", from: "@a", at: t0) }
+        let platform = ScriptedPlatform([.messages(flood + [.test("b1", "my question?", from: "@b", room: "!dm2", at: t0)])])
+        try await runScript(platform, store: store, settings: settings)
+        let sent = platform.sent.map { reply -> String in
+            if case .notice = reply.content { return "notice:" + reply.inReplyTo.id }
+            return reply.inReplyTo.id
+        }
+        #expect(sent == ["a1", "a2", "notice:a3", "b1", "a3", "a4", "a5"])
+        // Every message was answered once; the cursor was saved once the slow lane was empty.
+        #expect(try store.cursor(for: AccountKey(platform: "test", account: "bot"))?.cursor == "c1")
+    }
+
     @Test func pastTheHardLimitMessagesAreRecordedNotDropped() async throws {
         let store = try StateStore()
         var settings = quickSettings()
