@@ -50,20 +50,22 @@ let package = Package(
         ),
         // SHA-256 through libcrypto: sender pseudonyms, transaction ids, cache keys.
         .target(name: "RingBotDigest", dependencies: ["CCrypto"]),
-        // Chat-platform-neutral runtime: turns incoming messages into replies.
+        // Chat-platform-neutral runtime: owns the loop every platform adapter (`ChatPlatform`) runs in,
+        // the SQLite state store, flood control, fragments, retries, settings and shutdown.
         .target(name: "RingBotRuntime", dependencies: [
             "RingBotCore",
             "RingBotDigest",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
         ]),
-        // The Matrix connector and its SQLite state store.
+        // The Matrix adapter (a ChatPlatform) and its session tables.
         .target(name: "RingBotMatrix", dependencies: [
             "RingBotCore",
             "RingBotRuntime",
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
@@ -106,10 +108,25 @@ let package = Package(
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RingBotHTTPTests", dependencies: [
-            "RingBotHTTP",
+            "RingBotHTTP", "RingBotTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        // Shared test support: a scripted ChatPlatform, a manual clock, log capture, the real knowledge.
+        .target(name: "RingBotTestSupport", dependencies: [
+            "RingBotCore",
+            "RingBotKnowledge",
+            "RingBotRuntime",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+        ], path: "Tests/RingBotTestSupport"),
+        .testTarget(name: "RingBotRuntimeTests", dependencies: [
+            "RingBotRuntime", "RingBotCore", "RingBotTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RingBotMatrixTests", dependencies: [
+            "RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP", "RingBotTestSupport",
+        ]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore", "CEncoderKernels"],
                     resources: [.copy("Fixtures")]),

@@ -172,7 +172,9 @@ struct Dialogue: Sendable {
         }
         if isFragment(turn) {
             state.fragments = Array((state.fragments + [turn.text]).suffix(Self.fragmentMemory))
-            return reply(matcher.fallbackID, state, result, composer.fragmentPrompt())
+            var prompt = reply(matcher.fallbackID, state, result, composer.fragmentPrompt())
+            prompt.awaitsMore = true
+            return prompt
         }
         state.fragments = []
         var response = reply(matcher.fallbackID, state, result, composer.fallback(knowledge.intent(role: .fallback)))

@@ -14,6 +14,10 @@ public struct Reply: Sendable, Equatable {
     /// The matcher's best candidate for the message, whatever the reply did with it;
     /// adapters record it beside unanswered questions without classifying again.
     public var bestGuess: Classification.Candidate?
+    /// `true` when the message was not a question on its own ("calls", "my whatsapp") and the
+    /// reply only asks the user to go on: the dialogue keeps the message and reads it with the
+    /// next ones. Chat adapters may wait briefly for the next message instead of sending this.
+    public var awaitsMore = false
 
     public init(intent: String, platform: Platform?, confidence: Double, document: ReplyDocument, answered: Bool,
                 bestGuess: Classification.Candidate? = nil) {

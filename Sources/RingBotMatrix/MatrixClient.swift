@@ -1,27 +1,26 @@
 import Foundation
 import Logging
 import RingBotHTTP
+import Synchronization
 
 /// The Client-Server API calls RingBot needs, over a ``MatrixHTTP``.
 /// Holds the current access token (replaced after a new login).
-public final class MatrixClient: @unchecked Sendable {
-    // @unchecked: `token` is only accessed while holding `lock`; `http` is immutable.
-    private let lock = NSLock()
-    private var token: String?
+public final class MatrixClient: Sendable {
+    private let token: Mutex<String?>
     /// The retrying request layer (and the homeserver's base URL).
     public let http: MatrixHTTP
 
     public init(http: MatrixHTTP, accessToken: String? = nil) {
         self.http = http
-        self.token = accessToken
+        self.token = Mutex(accessToken)
     }
 
     /// Sets the access token used by every later call.
     public func setAccessToken(_ accessToken: String?) {
-        lock.withLock { token = accessToken }
+        token.withLock { $0 = accessToken }
     }
 
-    private var accessToken: String? { lock.withLock { token } }
+    private var accessToken: String? { token.withLock { $0 } }
 
     private func call(_ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [],
                       body: JSONValue? = nil, timeout: Duration = .seconds(30), purpose: String,
@@ -48,6 +47,20 @@ public final class MatrixClient: @unchecked Sendable {
         }
         return MatrixSession(userID: userID, deviceID: answer["device_id"]?.stringValue,
                              accessToken: token, homeserver: http.baseURL)
+    }
+
+    /// `GET /_matrix/client/versions` (no token): the spec versions the server supports.
+    public func versions() async throws -> JSONValue {
+        try await http.send(.get, "/_matrix/client/versions", purpose: "check the homeserver (versions)",
+                            requiring: "versions")
+    }
+
+    /// `PUT /rooms/{roomId}/typing/{userId}`: shows (for `timeout`) or clears the typing notice.
+    public func setTyping(_ typing: Bool, roomID: String, userID: String, timeout: Duration) async throws {
+        var body: [String: JSONValue] = ["typing": .bool(typing)]
+        if typing { body["timeout"] = .int(Int(timeout.components.seconds * 1000)) }
+        _ = try await call(.put, MatrixPath.client("rooms", roomID, "typing", userID), body: .object(body),
+                           purpose: "show the typing notice")
     }
 
     /// `GET /account/whoami`: the user and device the token belongs to.
