@@ -4,16 +4,18 @@
 SWIFT          ?= swift
 CACHE_DIR      ?= $(HOME)/.cache/ringbot
 SYNAPSE_VENV   ?= $(CACHE_DIR)/synapse-venv
+TELEGRAM_VENV  ?= $(CACHE_DIR)/telegram-venv
 BUILD_FLAGS    ?=
 export RINGBOT_SYNAPSE_VENV := $(SYNAPSE_VENV)
+export RINGBOT_TELEGRAM_VENV := $(TELEGRAM_VENV)
 
-.PHONY: run test bench build release deps synapse check-kb clean fuzz
+.PHONY: run test bench build release deps synapse telegram-client check-kb clean fuzz
 
 run: deps
 	@$(SWIFT) build $(BUILD_FLAGS) --product ringbot >&2
 	@"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" repl
 
-test: deps synapse
+test: deps synapse telegram-client
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
@@ -58,6 +60,10 @@ deps:
 # A cached virtualenv with Synapse, for the Matrix integration tests.
 synapse:
 	@Tests/Support/install-synapse.sh "$(SYNAPSE_VENV)"
+
+# A cached virtualenv with python-telegram-bot, which checks the fake Bot API (Tests/Support/telegram).
+telegram-client:
+	@Tests/Support/install-telegram-client.sh "$(TELEGRAM_VENV)"
 
 clean:
 	rm -rf .build
