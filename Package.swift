@@ -61,6 +61,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The Telegram connector: the Bot API's getUpdates long poll and sendMessage over RingBotHTTP.
+        .target(name: "RingBotTelegram", dependencies: [
+            "RingBotCore",
+            "RingBotRuntime",
+            "RingBotHTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
         .target(name: "RingBotEncoder", dependencies: ["RingBotCore"]),
@@ -78,6 +86,7 @@ let package = Package(
             "RingBotKnowledge",
             "RingBotRuntime",
             "RingBotMatrix",
+            "RingBotTelegram",
             "RingBotTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -99,6 +108,9 @@ let package = Package(
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotTelegramTests", dependencies: ["RingBotTelegram", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        // Runs the built `ringbot telegram` against the fake Bot API (Tests/Support/telegram).
+        .testTarget(name: "RingBotTelegramIntegrationTests", dependencies: ["RingBotHTTP"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
         .testTarget(name: "RingBotRobustnessTests", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotTerminal"]),
     ],

@@ -9,6 +9,7 @@ Starts a fake in a temporary folder, runs each check, prints one line per check 
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,8 @@ async def run_checks(fake):
 
 
 def main():
+    # A parent may start us with signals blocked (Foundation's Process does): SIGTERM must stop us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     with tempfile.TemporaryDirectory(prefix="fake-bot-api-ptb-") as directory:
         fake = Fake(directory)
         try:

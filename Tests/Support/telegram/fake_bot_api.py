@@ -29,6 +29,7 @@ import email.policy
 import ipaddress
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -328,6 +329,8 @@ def log(text):
 
 
 def main():
+    # A parent may start us with signals blocked (Foundation's Process does): SIGTERM must stop us.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", required=True)
     parser.add_argument("--token", required=True)
