@@ -30,7 +30,7 @@ struct TelegramResponseParameters: Decodable, Equatable {
 }
 
 /// `User` (the bot itself from `getMe`, or a message's sender).
-public struct TelegramUser: Decodable, Sendable, Equatable {
+public struct TelegramUser: Codable, Sendable, Equatable {
     public var id: Int64
     public var isBot: Bool
     public var firstName: String
@@ -51,7 +51,7 @@ public struct TelegramUser: Decodable, Sendable, Equatable {
 }
 
 /// `Chat`: only what addressing needs.
-public struct TelegramChat: Decodable, Sendable, Equatable {
+public struct TelegramChat: Codable, Sendable, Equatable {
     public var id: Int64
     /// `private`, `group`, `supergroup` or `channel`.
     public var type: String
@@ -72,7 +72,7 @@ public struct TelegramChat: Decodable, Sendable, Equatable {
 }
 
 /// `MessageEntity`: offsets and lengths count UTF-16 code units.
-public struct TelegramEntity: Decodable, Sendable, Equatable {
+public struct TelegramEntity: Codable, Sendable, Equatable {
     /// `bot_command`, `mention`, `text_mention`, ...
     public var type: String
     public var offset: Int
@@ -89,7 +89,7 @@ public struct TelegramEntity: Decodable, Sendable, Equatable {
 }
 
 /// The message a message replies to (one level only; its own reply is not decoded).
-public struct TelegramRepliedMessage: Decodable, Sendable, Equatable {
+public struct TelegramRepliedMessage: Codable, Sendable, Equatable {
     public var messageID: Int64
     public var from: TelegramUser?
 
@@ -105,7 +105,7 @@ public struct TelegramRepliedMessage: Decodable, Sendable, Equatable {
 }
 
 /// `Message`: a user's text or a service message.
-public struct TelegramMessage: Decodable, Sendable, Equatable {
+public struct TelegramMessage: Codable, Sendable, Equatable {
     /// Unique within its chat only.
     public var messageID: Int64
     /// The forum topic (or, in supergroups, the thread) the message belongs to.
@@ -152,7 +152,7 @@ public struct TelegramMessage: Decodable, Sendable, Equatable {
 }
 
 /// `Update`: the bot asks only for `message` updates (`allowed_updates`), so the rest is not decoded.
-public struct TelegramUpdate: Decodable, Sendable, Equatable {
+public struct TelegramUpdate: Codable, Sendable, Equatable {
     public var updateID: Int64
     public var message: TelegramMessage?
 
