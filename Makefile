@@ -31,6 +31,8 @@ bench: deps synapse
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 	"$(SYNAPSE_VENV)/bin/python" Tests/Support/synapse/matrix-bench.py \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
+	python3 Tests/Support/telegram/telegram-bench.py \
+		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

@@ -99,8 +99,7 @@ class World:
     def record_request(self, method, params):
         with self.lock:
             self.data["requests"].append({"method": method, "params": params, "at": self.now()})
-            del self.data["requests"][:-2000]
-            self.save()
+            del self.data["requests"][:-2000]   # saved with the next change of state
 
     def record_violation(self, text):
         with self.lock:
@@ -334,7 +333,16 @@ class World:
                                       "message_thread_id": thread_id, "reply_to_message_id": reply_id,
                                       "date": message["date"]})
             self.save()
+            self.lock.notify_all()   # wakes /wait_sent
             return message
+
+    def wait_sent(self, after, timeout):
+        """The bot's messages after the first `after`, waiting up to `timeout` seconds for one (control API)."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while len(self.data["sent"]) <= after and time.monotonic() < deadline:
+                self.lock.wait(max(0.01, deadline - time.monotonic()))
+            return self.data["sent"][after:]
 
     def bot_user(self):
         bot = self.data["bot"]

@@ -20,6 +20,7 @@ Control API (JSON bodies, all POST unless noted):
   /privacy {"on": bool}     the bot's privacy mode in groups (default on)
   /clock   {"advance": seconds}
   /rival   {}               another getUpdates poller appears (the waiting poll answers 409)
+  /wait_sent {"after": n, "timeout": s} -> the bot's messages after the first n, once there is one
   GET /sent, /requests, /violations, /state
 """
 import argparse
@@ -268,6 +269,8 @@ class ControlHandler(BaseHTTPRequestHandler):
             return world.inject(spec)
         if path == "/topic":
             return {"thread_id": world.create_topic(spec["chat"], spec["name"], spec["from"])}
+        if path == "/wait_sent":
+            return world.wait_sent(int(spec.get("after", 0)), float(spec.get("timeout", 10)))
         if path == "/migrate":
             return {"new_chat_id": world.migrate(int(spec["chat_id"]))}
         with world.lock:
