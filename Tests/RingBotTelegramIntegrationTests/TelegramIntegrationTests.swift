@@ -139,6 +139,34 @@ func asPlainText(_ telegram: String) -> String {
         #expect(try await fixture.bot.terminate() == 0)
     }
 
+    @Test func aFragmentWaitingForTheRestOfTheQuestionSurvivesASigkill() async throws {
+        let fixture = try await TelegramFixture(name: "fragment", config: "flood: {max_messages: 0}\nfragment_wait_seconds: 3\n")
+        let server = fixture.server
+        let chat = fixture.alice.privateChat
+        // "my whatsapp" is not a question on its own: the bot shows "typing" and waits for more,
+        // polling on past it. A SIGKILL now must not lose it, though the server has forgotten it.
+        let fragment = try await server.say("my whatsapp", from: fixture.alice, in: chat)
+        try await waitFor("the typing notice") {
+            try await server.calls().contains { $0.method == "sendChatAction" && $0.params["action"] as? String == "typing" } ? true : nil
+        }
+        try await waitFor("a poll past the fragment (the server forgets it)") {
+            (try await server.control("/state") as? [String: Any])?["pending_updates"] as? Int == 0 ? true : nil
+        }
+        try await fixture.bot.kill9()
+        #expect(try await server.replies(to: fragment, in: fixture.alice.id).isEmpty, "answered before the kill: the test would prove nothing")
+        try await fixture.bot.start()
+        _ = try await server.awaitReply(to: fragment, in: fixture.alice.id)
+
+        // Fragments joined: the reply answers the last and the whole question.
+        let first = try await server.say("my calls", from: fixture.bob, in: fixture.bob.privateChat)
+        let rest = try await server.say("say calling instead of ringing", from: fixture.bob, in: fixture.bob.privateChat)
+        let joined = try await server.awaitReply(to: rest, in: fixture.bob.id)
+        #expect(joined.text.contains("Calling"))
+        #expect(try await server.replies(to: first, in: fixture.bob.id).isEmpty)
+        try await fixture.expectNoViolations()
+        #expect(try await fixture.bot.terminate() == 0)
+    }
+
     @Test func serverRestartsOutagesAndRateLimitsDelayAnswersButLoseNone() async throws {
         let fixture = try await TelegramFixture(name: "faults")
         let server = fixture.server
