@@ -110,6 +110,16 @@ import Testing
         #expect(withPath.lines.last?.contains("does not serve the Matrix client API") == true, "\(withPath.lines)")
         #expect(withPath.lines.last?.contains("without a path") == true)
         #expect(!withPath.lines.joined().contains("RINGBOT_MATRIX_PASSWORD"))
+
+        // https:// to Synapse's plain-HTTP port: the handshake stalls; a TLS problem, not a slow network.
+        let tls = try await runToEnd([
+            "RINGBOT_MATRIX_HOMESERVER": server.baseURL.replacingOccurrences(of: "http://", with: "https://"),
+            "RINGBOT_MATRIX_USER": bot, "RINGBOT_MATRIX_PASSWORD": "right-password", "RINGBOT_STATE_DIR": state + "/c",
+        ])
+        #expect(tls.status == 1)
+        #expect(tls.lines.filter { $0.hasPrefix("error:") }.count == 1)
+        #expect(tls.lines.last?.contains("TLS handshake") == true, "\(tls.lines)")
+        #expect(tls.lines.last?.contains("use http://") == true)
     }
 
     @Test func aStopWhileTheServerIsDownIsImmediate() async throws {
@@ -144,5 +154,13 @@ import Testing
         #expect(mode == 0o600)
         #expect(process.log.contains("can be read by other users"))
         #expect(try await process.terminate() == 0)
+        // The report finds the folder through the settings file as well.
+        let config = directory + "/ringbot.yaml"
+        try "state_dir: \(state)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let report = try runRingbot(["report", "unanswered", "--config", config], environment: [:])
+        #expect(report.status == 0, "\(report.stderr)")
+        let missing = try runRingbot(["report", "unanswered", "--config", directory + "/none.yaml"], environment: [:])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.hasPrefix("error: cannot read the config file"))
     }
 }
