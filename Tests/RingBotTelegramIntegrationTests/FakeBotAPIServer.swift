@@ -44,7 +44,7 @@ final class FakeBotAPIServer: @unchecked Sendable {
               let ready = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               let api = ready["api"] as? String, let control = ready["control"] as? String, let ca = ready["ca_file"] as? String
         else {
-            throw IntegrationError("the fake Bot API did not start (python3 \(Paths.fakeBotAPI)); it needs python3 with the `cryptography` package")
+            throw IntegrationError("the fake Bot API did not start (python3 \(Paths.fakeBotAPI)); it needs python3, and its `cryptography` package or the openssl command, for the test certificate")
         }
         apiURL = api
         controlURL = control

@@ -32,6 +32,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import urllib.parse
@@ -50,8 +51,11 @@ def make_certificates(directory):
     key_file = os.path.join(directory, "server.key")
     if all(os.path.exists(p) for p in (ca_file, cert_file, key_file)):
         return ca_file, cert_file, key_file
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+    except ImportError:
+        return make_certificates_with_openssl(directory, ca_file, cert_file, key_file)
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
@@ -85,6 +89,30 @@ def make_certificates(directory):
         f.write(cert.public_bytes(serialization.Encoding.PEM))
     with open(ca_file, "wb") as f:
         f.write(ca.public_bytes(serialization.Encoding.PEM))
+    return ca_file, cert_file, key_file
+
+
+def make_certificates_with_openssl(directory, ca_file, cert_file, key_file):
+    """The same CA and server certificate through the openssl command, when `cryptography` is not installed."""
+    ca_key = os.path.join(directory, "ca.key")
+    request = os.path.join(directory, "server.csr")
+    extensions = os.path.join(directory, "server.ext")
+    with open(extensions, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\n"
+                "extendedKeyUsage=serverAuth\n")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for command in (
+        ["openssl", "req", "-x509", *ec, "-keyout", ca_key, "-out", ca_file, "-days", "30",
+         "-subj", "/CN=RingBot test CA (fake Bot API)", "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        ["openssl", "req", *ec, "-keyout", key_file, "-out", request, "-subj", "/CN=127.0.0.1"],
+        ["openssl", "x509", "-req", "-in", request, "-CA", ca_file, "-CAkey", ca_key, "-CAcreateserial",
+         "-out", cert_file, "-days", "30", "-extfile", extensions],
+    ):
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            sys.exit(f"fake-bot-api: cannot make a test certificate: install python3's `cryptography` or openssl "
+                     f"({result.stderr.strip()})")
     return ca_file, cert_file, key_file
 
 
