@@ -80,7 +80,7 @@ public struct TelegramBotAPI: Sendable {
         let description = token.scrub(envelope?.description ?? "")
         switch status {
         case 401: throw .unauthorized
-        case 404 where envelope != nil: throw .notFound
+        case 404: throw .notFound
         case 409: throw .conflict(description)
         case 429:
             let seconds = envelope?.parameters?.retryAfter ?? response.retryAfter.map { Int($0.components.seconds) } ?? 1

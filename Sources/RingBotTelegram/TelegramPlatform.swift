@@ -65,7 +65,9 @@ public actor TelegramPlatform: ChatPlatform {
         }
         let saved = try store.cursor(for: account).flatMap { Int64($0.cursor) }
         let cached = try cache.update(keepingFrom: saved, adding: []).filter { $0.updateID >= offset }
-        let seconds = cached.isEmpty ? Int(timeout.components.seconds) : 0
+        // Whole seconds, rounded up: a fraction left of a fragment wait must not become a busy loop of 0 s polls.
+        let (whole, fraction) = timeout.components
+        let seconds = cached.isEmpty ? Int(whole) + (fraction > 0 ? 1 : 0) : 0
         let fetched = try await fetch(offset: offset, timeout: seconds)
         try cache.update(keepingFrom: saved, adding: fetched)
         var updates = cached

@@ -53,6 +53,9 @@ import Testing
              .server(status: 500, detail: "Internal Server Error")),
             (HTTPResponse(status: 502, headers: ["content-type": "text/html"], body: Array("<html>502 Bad Gateway</html>".utf8)),
              .server(status: 502, detail: "the answer to getMe is not the Bot API's JSON")),
+            (HTTPResponse(status: 404, headers: ["content-type": "text/html"], body: Array("<html>Not Found</html>".utf8)), .notFound),
+            (HTTPResponse(status: 200, headers: ["content-type": "text/html"], body: Array("<html>Wi-Fi login</html>".utf8)),
+             .server(status: 200, detail: "the answer to getMe is not the Bot API's JSON")),
         ]
         for (response, expected) in answers {
             let transport = ScriptedTransport { _, _ in response }
