@@ -12,14 +12,14 @@ struct TelegramCommand: AsyncParsableCommand {
         commandName: "telegram",
         abstract: "Run the bot on Telegram (Bot API, getUpdates long poll) until SIGINT or SIGTERM.",
         discussion: """
-            Settings come from --config FILE (YAML) and these environment variables, which win:
-              RINGBOT_TELEGRAM_TOKEN    the bot token from @BotFather (only from the environment)
-              RINGBOT_TELEGRAM_API      Bot API base URL (default https://api.telegram.org);
+            Settings come from --config FILE (YAML) and these variables, which win:
+              RINGBOT_TELEGRAM_TOKEN    the bot token from @BotFather (environment only)
+              RINGBOT_TELEGRAM_API      Bot API base URL (https://api.telegram.org);
                                         http:// only to this machine
-              RINGBOT_TELEGRAM_CA_FILE  a PEM file of CA certificates to trust instead of the system's
+              RINGBOT_TELEGRAM_CA_FILE  a PEM file of CA certificates to trust instead
               RINGBOT_STATE_DIR         state folder (default ./.ringbot-state)
-            Private chats: every message is answered. Groups: /ask, /help, @mentions of the bot
-            and replies to it. The settings file's keys are listed in the README.
+            Private chats: every message is answered. Groups: /ask, /help, mentions
+            of the bot and replies to it. The settings keys are in the README.
             SIGHUP reloads the knowledge without stopping.
             """)
 

@@ -25,6 +25,41 @@ import Testing
         #expect(try await fixture.bot.terminate() == 0)
     }
 
+    @Test func inAGroupANameInPassingIsNotAnAddressThePrefixAloneGetsTheHelpAndThreadFollowUpsAreAnswered() async throws {
+        let fixture = try await Fixture(name: "group-address")
+        try fixture.server.register("carol", password: "carol-pw")
+        let carol = try await MatrixTestClient.login(fixture.server, name: "carol", password: "carol-pw")
+        let room = try await fixture.alice.createRoom(invite: [fixture.botID, carol.userID], direct: false)
+        try await carol.join(room)
+        try await waitFor("the bot to join the group") {
+            try await fixture.alice.membership(of: fixture.botID, in: room) == "join" ? true : nil
+        }
+        let passing = try await fixture.alice.send("the ringbot is useful", to: room)
+        let prefixAlone = try await carol.send("!ringbot", to: room)
+        let help = try await carol.awaitReply(from: fixture.botID, to: prefixAlone, in: room)
+        #expect(help["body"] as? String == (try replTurns(["help"])).first?.reply)
+
+        let root = try await fixture.alice.send("a question for the bot", to: room)
+        let thread: [String: Any] = ["m.relates_to": ["rel_type": "m.thread", "event_id": root]]
+        let asked = try await fixture.alice.send("ringbot: my whatsapp calls say calling instead of ringing", to: room,
+                                                 extra: thread)
+        _ = try await fixture.alice.awaitReply(from: fixture.botID, to: asked, in: room)
+        let followUp = try await fixture.alice.send("on iphone", to: room, extra: thread)
+        let answer = try await fixture.alice.awaitReply(from: fixture.botID, to: followUp, in: room)
+        let oracle = try replTurns(["my whatsapp calls say calling instead of ringing", "on iphone"])
+        #expect(answer["body"] as? String == oracle.last?.reply)
+        let outside = try await fixture.alice.send("on iphone", to: room)
+        // A question after it, answered: the bot has read (and ignored) everything before.
+        let last = try await carol.send("!ringbot what does ringing mean", to: room)
+        _ = try await carol.awaitReply(from: fixture.botID, to: last, in: room)
+        let replies = try await fixture.alice.replies(from: fixture.botID, in: room)
+        #expect(replies[passing] == nil)
+        #expect(replies[root] == nil)
+        #expect(replies[outside] == nil)
+        #expect(try await fixture.bot.terminate() == 0)
+        #expect(try !fixture.unansweredReport().contains("useful"))
+    }
+
     @Test func aBurstOf30DistinctQuestionsWithTheDefaultFloodSettingsIsAnsweredInFullAcrossASIGKILL() async throws {
         let fixture = try await Fixture(name: "burst", config: "sync_timeout_ms: 30000\n")
         let room = try await fixture.directChat(with: fixture.alice)
@@ -122,22 +157,46 @@ import Testing
         #expect(tls.lines.last?.contains("use http://") == true)
     }
 
+    /// SIGTERM to a running bot `process` whose stderr goes to `log`, once it retries; returns how long it took to exit.
+    func stopWhileRetrying(_ process: Process, log: String) async throws -> Duration {
+        try await waitFor("the bot to retry (log: \(log))") {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("connection lost, retrying") ? true : nil
+        }
+        // Long enough for the back-off to reach waits of several seconds.
+        try await Task.sleep(for: .seconds(8))
+        let started = ContinuousClock.now
+        kill(process.processIdentifier, SIGTERM)
+        try await waitFor("the bot to exit after SIGTERM", timeout: .seconds(30)) { process.isRunning ? nil : true }
+        return started.duration(to: .now)
+    }
+
     @Test func aStopWhileTheServerIsDownIsImmediate() async throws {
         let fixture = try await Fixture(name: "stop-down")
         let room = try await fixture.directChat(with: fixture.alice)
         let first = try await fixture.alice.send("why do my calls say calling", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: first, in: room)
+        #expect(try await fixture.bot.terminate() == 0)
         try fixture.server.stop()
-        try await waitFor("the bot to notice") { fixture.bot.log.contains("connection lost, retrying") ? true : nil }
-        // Long enough for the back-off to reach waits of several seconds.
-        try await Task.sleep(for: .seconds(8))
-        let started = ContinuousClock.now
-        kill(fixture.bot.pid, SIGTERM)
-        try await waitFor("the bot to exit after SIGTERM", timeout: .seconds(30)) { fixture.bot.isRunning ? nil : true }
-        let latency = started.duration(to: .now)
+
+        // A restart while the homeserver is down: the bot has state, so it keeps retrying its login check.
+        let log = fixture.directory + "/restart-while-down.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Paths.ringbot())
+        process.arguments = ["matrix", "--knowledge", Paths.knowledge]
+        process.environment = ["PATH": "/usr/bin:/bin", "RINGBOT_MATRIX_HOMESERVER": fixture.server.baseURL,
+                               "RINGBOT_MATRIX_USER": fixture.botID, "RINGBOT_MATRIX_PASSWORD": Fixture.botPassword,
+                               "RINGBOT_STATE_DIR": fixture.bot.stateDirectory]
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let latency = try await stopWhileRetrying(process, log: log)
         // Idle or backing off, a stop does not wait for anything (the old bot waited up to 15 s).
         #expect(latency < .seconds(3), "the stop took \(latency)")
-        #expect(fixture.bot.log.contains("stopped; state saved"))
+        #expect(process.terminationStatus == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains("stopped; state saved"))
+        #expect(firstSecretLine(in: text, secrets: [Fixture.botPassword]) == nil)
     }
 
     @Test func theStateFileIsPrivateEvenInAFolderTheOperatorMadeReadable() async throws {
