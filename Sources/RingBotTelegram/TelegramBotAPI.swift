@@ -61,7 +61,7 @@ public struct TelegramBotAPI: Sendable {
         do {
             response = try await transport.send(request)
         } catch let error as HTTPError {
-            throw .network(token.scrub(error.description), transient: error.isTransient)
+            throw .network(token.scrub(error.description), transient: Self.isTransient(error))
         } catch is CancellationError {
             throw .network("cancelled", transient: true)
         } catch {
@@ -69,6 +69,16 @@ public struct TelegramBotAPI: Sendable {
         }
         logger.trace("Bot API call", metadata: ["method": "\(method)", "status": "\(response.status)"])
         return try decode(method, response)
+    }
+
+    /// Whether a retry may help. A TLS handshake cut by the network (a reset while a server restarts)
+    /// is transient; a certificate that does not verify is not.
+    static func isTransient(_ error: HTTPError) -> Bool {
+        if error.isTransient { return true }
+        guard error == .tls, let detail = error.detail?.lowercased() else { return false }
+        let cutShort = ["connection reset", "send failure", "recv failure", "ssl_error_syscall", "unexpected eof",
+                        "connection was reset", "broken pipe"]
+        return cutShort.contains { detail.contains($0) }
     }
 
     private func decode<Result: Decodable>(_ method: String, _ response: HTTPResponse) throws(TelegramAPIError) -> Result {

@@ -34,7 +34,9 @@ final class FakeBotAPIServer: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         // The server's own log (one line per call, never the token) beside its folder, for a post-mortem.
-        _ = FileManager.default.createFile(atPath: directory + ".log", contents: nil)
+        if !FileManager.default.fileExists(atPath: directory + ".log") {
+            _ = FileManager.default.createFile(atPath: directory + ".log", contents: nil)
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + ".log"))
         log.seekToEndOfFile()
         process.standardError = log

@@ -26,6 +26,14 @@ final class TelegramFixture {
         }
     }
 
+    /// Waits for the bot's first reply to message `id` in `chat`; fails at once, with the log, if the bot exited.
+    func awaitReply(to id: Int, in chat: Int, timeout: Duration = .seconds(30)) async throws -> SentMessage {
+        try await waitFor("a reply to message \(id) in chat \(chat)", timeout: timeout) {
+            if !bot.isRunning { throw IntegrationError("the bot exited: \(bot.log.split(separator: "\n").suffix(5).joined(separator: "\n"))") }
+            return try await server.replies(to: id, in: chat).first
+        }
+    }
+
     /// Every request the bot made followed the published Bot API.
     func expectNoViolations(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let violations = try await server.violations()
@@ -48,7 +56,7 @@ func asPlainText(_ telegram: String) -> String {
         let chat = fixture.alice.privateChat
         for (turn, oracle) in zip(turns, expected) {
             let question = try await fixture.server.say(turn, from: fixture.alice, in: chat)
-            let reply = try await fixture.server.awaitReply(to: question, in: fixture.alice.id)
+            let reply = try await fixture.awaitReply(to: question, in: fixture.alice.id)
             #expect(asPlainText(reply.text) == oracle.reply)
             #expect(reply.threadID == nil)
         }
@@ -64,7 +72,7 @@ func asPlainText(_ telegram: String) -> String {
 
         // A message that is not text (e.g. markup the user typed) is escaped, never markup.
         let tricky = try await fixture.server.say("<b>calls</b> & <i>ringing</i>?", from: fixture.bob, in: fixture.bob.privateChat)
-        _ = try await fixture.server.awaitReply(to: tricky, in: fixture.bob.id)
+        _ = try await fixture.awaitReply(to: tricky, in: fixture.bob.id)
         try await fixture.expectNoViolations()
         #expect(try await fixture.bot.terminate() == 0)
         #expect(fixture.bot.log.contains("stopped; state saved"))
@@ -79,14 +87,14 @@ func asPlainText(_ telegram: String) -> String {
         let chatter = try await server.say("my calls say calling instead of ringing", from: fixture.alice, in: group)
         let other = try await server.say("/ask@other_helper_bot why calling", from: fixture.alice, in: group)
         let command = try await server.say("/ask@ringbot_test_bot my calls say calling instead of ringing", from: fixture.alice, in: group)
-        let commandReply = try await server.awaitReply(to: command, in: -4001)
+        let commandReply = try await fixture.awaitReply(to: command, in: -4001)
         let mention = try await server.say("@ringbot_test_bot why does whatsapp say calling", from: fixture.bob, in: group)
-        _ = try await server.awaitReply(to: mention, in: -4001)
+        _ = try await fixture.awaitReply(to: mention, in: -4001)
         let followUp = try await server.say("i have an iphone", from: fixture.alice, in: group, replyTo: commandReply.messageID)
-        let followUpReply = try await server.awaitReply(to: followUp, in: -4001)
+        let followUpReply = try await fixture.awaitReply(to: followUp, in: -4001)
         #expect(followUpReply.text.lowercased().contains("iphone"))
         let help = try await server.say("/help", from: fixture.bob, in: group)
-        _ = try await server.awaitReply(to: help, in: -4001)
+        _ = try await fixture.awaitReply(to: help, in: -4001)
         #expect(try await server.replies(to: chatter, in: -4001).isEmpty)
         #expect(try await server.replies(to: other, in: -4001).isEmpty)
 
@@ -95,7 +103,7 @@ func asPlainText(_ telegram: String) -> String {
         let topic = try await server.control("/topic", ["chat": forum, "from": fixture.alice.json, "name": "Calls"]) as? [String: Any]
         let thread = try #require(topic?["thread_id"] as? Int)
         let inTopic = try await server.say("@ringbot_test_bot calls stuck on calling", from: fixture.alice, in: forum, thread: thread)
-        let topicReply = try await server.awaitReply(to: inTopic, in: -1004002)
+        let topicReply = try await fixture.awaitReply(to: inTopic, in: -1004002)
         #expect(topicReply.threadID == thread)
 
         // The group becomes a supergroup: the bot follows it, and Alice's conversation goes on there.
@@ -103,7 +111,7 @@ func asPlainText(_ telegram: String) -> String {
         let newID = try #require(migrated?["new_chat_id"] as? Int)
         let supergroup: [String: Any] = ["id": newID, "type": "supergroup", "title": "Support"]
         let after = try await server.say("@ringbot_test_bot what about android", from: fixture.alice, in: supergroup)
-        let afterReply = try await server.awaitReply(to: after, in: newID)
+        let afterReply = try await fixture.awaitReply(to: after, in: newID)
         #expect(afterReply.text.lowercased().contains("android"))
         try await waitFor("the migration notice") { fixture.bot.log.contains("a group became a supergroup") ? true : nil }
         try await fixture.expectNoViolations()
@@ -124,7 +132,7 @@ func asPlainText(_ telegram: String) -> String {
         #expect(try await server.sent().count < 30, "every question was answered before the kill: the test would prove nothing")
         try await fixture.bot.start()
         for question in questions {
-            _ = try await server.awaitReply(to: question.id, in: question.person.id, timeout: .seconds(90))
+            _ = try await fixture.awaitReply(to: question.id, in: question.person.id, timeout: .seconds(90))
         }
         var duplicated = 0
         for question in questions {
@@ -156,12 +164,12 @@ func asPlainText(_ telegram: String) -> String {
         try await fixture.bot.kill9()
         #expect(try await server.replies(to: fragment, in: fixture.alice.id).isEmpty, "answered before the kill: the test would prove nothing")
         try await fixture.bot.start()
-        _ = try await server.awaitReply(to: fragment, in: fixture.alice.id)
+        _ = try await fixture.awaitReply(to: fragment, in: fixture.alice.id)
 
         // Fragments joined: the reply answers the last and the whole question.
         let first = try await server.say("my calls", from: fixture.bob, in: fixture.bob.privateChat)
         let rest = try await server.say("say calling instead of ringing", from: fixture.bob, in: fixture.bob.privateChat)
-        let joined = try await server.awaitReply(to: rest, in: fixture.bob.id)
+        let joined = try await fixture.awaitReply(to: rest, in: fixture.bob.id)
         #expect(joined.text.contains("Calling"))
         #expect(try await server.replies(to: first, in: fixture.bob.id).isEmpty)
         try await fixture.expectNoViolations()
@@ -178,18 +186,18 @@ func asPlainText(_ telegram: String) -> String {
         let duringOutage = try await server.say("my calls say calling instead of ringing", from: fixture.alice, in: chat)
         try await waitFor("the bot to notice the outage") { fixture.bot.log.contains("connection lost, retrying") ? true : nil }
         try await server.control("/outage", ["on": false])
-        _ = try await server.awaitReply(to: duringOutage, in: fixture.alice.id, timeout: .seconds(90))
+        _ = try await fixture.awaitReply(to: duringOutage, in: fixture.alice.id, timeout: .seconds(90))
 
         // The server restarts (same state): the bot polls on and answers.
         try server.restart()
         let afterRestart = try await server.say("on iphone", from: fixture.alice, in: chat)
-        _ = try await server.awaitReply(to: afterRestart, in: fixture.alice.id, timeout: .seconds(90))
+        _ = try await fixture.awaitReply(to: afterRestart, in: fixture.alice.id, timeout: .seconds(90))
 
         // 429 with retry_after, then a 502 from the proxy in front: the reply still arrives, once.
         try await server.control("/fault", ["method": "sendMessage", "status": 429, "retry_after": 2])
         try await server.control("/fault", ["method": "sendMessage", "status": 502])
         let limited = try await server.say("why does whatsapp say calling", from: fixture.bob, in: fixture.bob.privateChat)
-        _ = try await server.awaitReply(to: limited, in: fixture.bob.id, timeout: .seconds(90))
+        _ = try await fixture.awaitReply(to: limited, in: fixture.bob.id, timeout: .seconds(90))
         #expect(try await server.replies(to: limited, in: fixture.bob.id).count == 1)
         let sends = try await server.calls().filter { $0.method == "sendMessage" && $0.params["chat_id"] as? Int == fixture.bob.id }
         #expect(sends.count == 3)

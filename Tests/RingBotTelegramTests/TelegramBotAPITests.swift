@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RingBotHTTP
 import Testing
 @testable import RingBotTelegram
@@ -76,6 +77,43 @@ import Testing
             #expect(!text.contains(testToken.secret))
             #expect(!"\(error)".contains(testToken.secret))
         }
+    }
+
+    @Test func aTLSHandshakeCutByTheNetworkIsTransientButABadCertificateIsNot() async throws {
+        // A server that reads the ClientHello and resets the connection: the handshake is cut short, as in a restart.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 8)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let closer = Thread {
+            for _ in 0..<4 {
+                let connection = accept(listener, nil, nil)
+                var hello = [UInt8](repeating: 0, count: 4096)
+                _ = recv(connection, &hello, hello.count, 0)   // the ClientHello: the handshake has begun
+                var linger = linger(l_onoff: 1, l_linger: 0)   // close with a reset
+                setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+                close(connection)
+            }
+        }
+        closer.start()
+        let client = TelegramBotAPI(baseURL: "https://127.0.0.1:\(port)", token: testToken, transport: CurlHTTPClient(),
+                                    logger: Logger(label: "test"))
+        do {
+            _ = try await client.getMe()
+            Issue.record("expected a failure")
+        } catch {
+            guard case .network(let text, let transient) = error else { Issue.record("got \(error)"); return }
+            #expect(text.contains("TLS handshake"), "not the TLS path: \(text)")
+            #expect(transient, "\(text)")
+            #expect(!text.contains(testToken.secret))
+        }
+        #expect(!TelegramBotAPI.isTransient(HTTPError.tls))
     }
 
     @Test func theTokenIsNeverItsOwnDescription() {

@@ -356,7 +356,8 @@ class ControlServer(ThreadingHTTPServer):
 
 
 def log(text):
-    print(f"fake-bot-api: {text}", file=sys.stderr, flush=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+    print(f"{stamp} fake-bot-api: {text}", file=sys.stderr, flush=True)
 
 
 def main():
@@ -391,6 +392,7 @@ def main():
 
     start_api()
     control = ControlServer(("127.0.0.1", args.control_port), world, start_api, stop_api)
+    log(f"serving on port {api['port']} (control {control.server_address[1]})")
     print(json.dumps({"api": f"https://127.0.0.1:{api['port']}", "control": f"http://127.0.0.1:{control.server_address[1]}",
                       "ca_file": ca_file, "pid": os.getpid()}), flush=True)
     try:
