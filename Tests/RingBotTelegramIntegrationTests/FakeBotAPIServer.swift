@@ -3,8 +3,7 @@ import RingBotHTTP
 
 /// A throw-away fake Bot API (Tests/Support/telegram/fake_bot_api.py) for one test: HTTPS with its own CA on
 /// 127.0.0.1, and a control API to play the users and the server's faults. Killed by ``stop()`` or `deinit`.
-final class FakeBotAPIServer: @unchecked Sendable {
-    // @unchecked: `process` is only touched by the test that owns the server, one call at a time.
+final class FakeBotAPIServer {
     static let token = "7000001:AAE-fake_Secret-token_\(UUID().uuidString.prefix(8))"
     let directory: String
     private(set) var apiURL = ""

@@ -3,6 +3,7 @@ import Logging
 import RingBotCore
 import RingBotHTTP
 import RingBotRuntime
+import Synchronization
 import Testing
 @testable import RingBotTelegram
 
@@ -33,14 +34,12 @@ func reply(to message: InboundMessage<TelegramTarget>, _ document: ReplyDocument
 }
 
 /// Holds update 10 until a poll's offset passes it, like the Bot API.
-final class ForgettingServer: @unchecked Sendable {
-    // @unchecked: `forgotten` is only accessed while holding `lock`.
-    private let lock = NSLock()
-    private var forgotten = false
+final class ForgettingServer: Sendable {
+    private let forgotten = Mutex(false)
 
     /// Whether update 10 is still there for a poll from `offset`.
     func poll(offset: Int) -> Bool {
-        lock.withLock {
+        forgotten.withLock { forgotten in
             if offset > 10 { forgotten = true }
             return !forgotten
         }

@@ -1,13 +1,12 @@
 import Foundation
 import Logging
 import RingBotHTTP
+import Synchronization
 @testable import RingBotTelegram
 
 /// An ``HTTPTransport`` that answers from a closure and records every request.
-final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
-    // @unchecked: `recorded` is only accessed while holding `lock`.
-    private let lock = NSLock()
-    private var recorded: [HTTPRequest] = []
+final class ScriptedTransport: HTTPTransport {
+    private let recorded = Mutex<[HTTPRequest]>([])
     private let handler: @Sendable (HTTPRequest, Int) async throws -> HTTPResponse
 
     /// `handler` gets each request and its index (0 for the first).
@@ -15,12 +14,12 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         self.handler = handler
     }
 
-    var requests: [HTTPRequest] { lock.withLock { recorded } }
+    var requests: [HTTPRequest] { recorded.withLock { $0 } }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let index = lock.withLock { () -> Int in
-            recorded.append(request)
-            return recorded.count - 1
+        let index = recorded.withLock { requests -> Int in
+            requests.append(request)
+            return requests.count - 1
         }
         return try await handler(request, index)
     }
