@@ -55,14 +55,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // The Matrix connector and its SQLite state store.
+        // The Matrix adapter (a ChatPlatform) and its session tables.
         .target(name: "RingBotMatrix", dependencies: [
             "RingBotCore",
             "RingBotRuntime",
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         // The Telegram connector: the Bot API's getUpdates long poll and sendMessage over RingBotHTTP.
         .target(name: "RingBotTelegram", dependencies: [
