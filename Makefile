@@ -4,8 +4,10 @@
 SWIFT          ?= swift
 CACHE_DIR      ?= $(HOME)/.cache/ringbot
 SYNAPSE_VENV   ?= $(CACHE_DIR)/synapse-venv
+TELEGRAM_VENV  ?= $(CACHE_DIR)/telegram-venv
 BUILD_FLAGS    ?=
 export RINGBOT_SYNAPSE_VENV := $(SYNAPSE_VENV)
+export RINGBOT_TELEGRAM_VENV := $(TELEGRAM_VENV)
 # The sentence encoder's folder: `make model MODEL_DIR=...` (also read by run/test/bench), else
 # $RINGBOT_MODEL_DIR, else ~/.cache/ringbot/models/all-MiniLM-L6-v2.
 MODEL_DIR      ?=
@@ -13,13 +15,13 @@ ifneq ($(MODEL_DIR),)
 export RINGBOT_MODEL_DIR := $(MODEL_DIR)
 endif
 
-.PHONY: run test bench build release deps synapse model check-kb clean fuzz
+.PHONY: run test bench build release deps synapse telegram-client model check-kb clean fuzz
 
 run: deps model
 	@$(SWIFT) build $(BUILD_FLAGS) --product ringbot >&2
 	@"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" repl
 
-test: deps synapse model
+test: deps synapse telegram-client model
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	@# Compile the knowledge once up front, so parallel tests find the hybrid matcher's cache warm.
 	"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" kb compile
@@ -36,6 +38,8 @@ bench: deps synapse model
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot-bench" \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 	"$(SYNAPSE_VENV)/bin/python" Tests/Support/synapse/matrix-bench.py \
+		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
+	python3 Tests/Support/telegram/telegram-bench.py \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 
 build: deps
@@ -71,6 +75,10 @@ model:
 # A cached virtualenv with Synapse, for the Matrix integration tests.
 synapse:
 	@Tests/Support/install-synapse.sh "$(SYNAPSE_VENV)"
+
+# A cached virtualenv with python-telegram-bot, which checks the fake Bot API (Tests/Support/telegram).
+telegram-client:
+	@Tests/Support/install-telegram-client.sh "$(TELEGRAM_VENV)"
 
 clean:
 	rm -rf .build

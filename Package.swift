@@ -67,6 +67,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The Telegram connector: the Bot API's getUpdates long poll and sendMessage over RingBotHTTP.
+        .target(name: "RingBotTelegram", dependencies: [
+            "RingBotCore",
+            "RingBotRuntime",
+            "RingBotHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
         .target(name: "RingBotEncoder", dependencies: ["RingBotCore", "CEncoderKernels"]),
@@ -93,6 +100,7 @@ let package = Package(
             "RingBotMatcherCache",
             "RingBotRuntime",
             "RingBotMatrix",
+            "RingBotTelegram",
             "RingBotTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -133,6 +141,9 @@ let package = Package(
         .testTarget(name: "RingBotMatcherCacheTests", dependencies: ["RingBotMatcherCache", "RingBotCore", "RingBotKnowledge"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
         .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotTelegramTests", dependencies: ["RingBotTelegram", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        // Runs the built `ringbot telegram` against the fake Bot API (Tests/Support/telegram).
+        .testTarget(name: "RingBotTelegramIntegrationTests", dependencies: ["RingBotHTTP"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
         .testTarget(name: "RingBotRobustnessTests", dependencies: [
             "RingBotCore", "RingBotKnowledge", "RingBotTerminal", "RingBotEncoder", "RingBotMatcherCache",
