@@ -61,6 +61,14 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The Zulip connector: event queue long-poll, gap filling, Markdown replies (Tests/Support/zulip has its fake server).
+        .target(name: "RingBotZulip", dependencies: [
+            "RingBotCore",
+            "RingBotRuntime",
+            "RingBotHTTP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
         .target(name: "RingBotEncoder", dependencies: ["RingBotCore"]),
@@ -95,6 +103,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        .testTarget(name: "RingBotZulipTests", dependencies: ["RingBotZulip", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).

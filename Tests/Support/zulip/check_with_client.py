@@ -86,6 +86,10 @@ def run(fake):
     bot = fake.client("ringbot")
     check(alice.zulip_version is not None, "the client reads GET /server_settings over TLS with the fake's CA")
 
+    me = bot.get_profile()
+    check(me["result"] == "success" and me["email"] == bot_email and me["full_name"] == "RingBot",
+          "GET /users/me names the bot", me)
+
     registered = bot.register(["message"], apply_markdown=False, idle_queue_timeout=3600)
     check(registered["result"] == "success" and "queue_id" in registered and registered["last_event_id"] == -1,
           "POST /register gives a queue", registered)

@@ -358,6 +358,13 @@ class Api:
     def __init__(self, realm):
         self.realm = realm
 
+    def own_user(self, user, p):
+        return {"user_id": user["user_id"], "email": user["email"], "delivery_email": user["email"],
+                "full_name": user["full_name"], "is_bot": user["is_bot"], "is_active": True,
+                "is_admin": False, "is_owner": False, "is_guest": False, "role": 400, "timezone": "",
+                "date_joined": "2026-01-01T00:00:00+00:00", "avatar_url": None, "avatar_version": 1,
+                "profile_data": {}}
+
     def register(self, user, p):
         realm = self.realm
         event_types = p.get("event_types")
@@ -540,6 +547,7 @@ class Api:
 
 
 ROUTES = {
+    ("GET", "/users/me"): "own_user",
     ("POST", "/register"): "register",
     ("GET", "/events"): "get_events",
     ("DELETE", "/events"): "delete_queue",
