@@ -46,11 +46,14 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // Chat-platform-neutral runtime: turns incoming messages into replies.
+        // Chat-platform-neutral runtime: owns the loop every platform adapter (`ChatPlatform`) runs in,
+        // the SQLite state store, flood control, fragments, retries, settings and shutdown.
         .target(name: "RingBotRuntime", dependencies: [
             "RingBotCore",
             "CCrypto",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         // The Matrix connector and its SQLite state store.
         .target(name: "RingBotMatrix", dependencies: [
@@ -86,6 +89,7 @@ let package = Package(
             "RingBotKnowledge",
             "RingBotRuntime",
             "RingBotMatrix",
+            "RingBotZulip",
             "RingBotTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -102,8 +106,25 @@ let package = Package(
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "RingBotMatrixTests", dependencies: ["RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        // Shared test support: a scripted ChatPlatform, a manual clock, log capture, the real knowledge.
+        .target(name: "RingBotTestSupport", dependencies: [
+            "RingBotCore",
+            "RingBotKnowledge",
+            "RingBotRuntime",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "InMemoryLogging", package: "swift-log"),
+        ], path: "Tests/RingBotTestSupport"),
+        .testTarget(name: "RingBotRuntimeTests", dependencies: [
+            "RingBotRuntime", "RingBotCore", "RingBotTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RingBotMatrixTests", dependencies: [
+            "RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP", "RingBotTestSupport",
+        ]),
         .testTarget(name: "RingBotZulipTests", dependencies: ["RingBotZulip", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        // Runs the built `ringbot zulip` against the fake Zulip server (Tests/Support/zulip).
+        .testTarget(name: "RingBotZulipIntegrationTests", dependencies: ["RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).

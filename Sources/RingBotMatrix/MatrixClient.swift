@@ -50,6 +50,20 @@ public final class MatrixClient: @unchecked Sendable {
                              accessToken: token, homeserver: http.baseURL)
     }
 
+    /// `GET /_matrix/client/versions` (no token): the spec versions the server supports.
+    public func versions() async throws -> JSONValue {
+        try await http.send(.get, "/_matrix/client/versions", purpose: "check the homeserver (versions)",
+                            requiring: "versions")
+    }
+
+    /// `PUT /rooms/{roomId}/typing/{userId}`: shows (for `timeout`) or clears the typing notice.
+    public func setTyping(_ typing: Bool, roomID: String, userID: String, timeout: Duration) async throws {
+        var body: [String: JSONValue] = ["typing": .bool(typing)]
+        if typing { body["timeout"] = .int(Int(timeout.components.seconds * 1000)) }
+        _ = try await call(.put, MatrixPath.client("rooms", roomID, "typing", userID), body: .object(body),
+                           purpose: "show the typing notice")
+    }
+
     /// `GET /account/whoami`: the user and device the token belongs to.
     public func whoami() async throws -> (userID: String, deviceID: String?) {
         let answer = try await call(.get, MatrixPath.client("account", "whoami"), purpose: "check the access token (whoami)",

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RingBotHTTP
+import RingBotRuntime
 
 /// Sends Client-Server API requests and keeps retrying until the server gives a
 /// real answer:
@@ -10,6 +11,11 @@ import RingBotHTTP
 ///   the caller requires): exponential back-off with jitter, capped (see
 ///   ``BackoffPolicy``), logged once per change of state by a ``ConnectionMonitor``;
 /// - any other status: throws ``MatrixError``.
+///
+/// With `maxFailures` set (as ``MatrixPlatform`` does: the runtime owns retries), a
+/// transport failure, 5xx or unusable answer is retried only that many times and then
+/// thrown as a transient ``RingBotRuntime/ChatPlatformError``; a TLS failure or an
+/// invalid URL is thrown at once as a permanent one.
 ///
 /// Every wait is a cancellable `Task.sleep` (injected for tests), so a cancelled
 /// task stops retrying at once. The access token travels only in the
@@ -22,10 +28,12 @@ public struct MatrixHTTP: Sendable {
     let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
     let random: @Sendable () -> Double
+    /// Failures (transport, 5xx, unusable 2xx) retried before throwing; `nil`: retry forever.
+    let maxFailures: Int?
 
     public init(baseURL: String, transport: any HTTPTransport, logger: Logger,
                 policy: BackoffPolicy = BackoffPolicy(),
-                monitor: ConnectionMonitor? = nil,
+                monitor: ConnectionMonitor? = nil, maxFailures: Int? = nil,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
         var base = baseURL
@@ -37,6 +45,16 @@ public struct MatrixHTTP: Sendable {
         self.logger = logger
         self.sleep = sleep
         self.random = random
+        self.maxFailures = maxFailures
+    }
+
+    /// Gives up (when ``maxFailures`` is set and reached) or waits before the next try.
+    private func failed(_ failures: Int, reason: String) async throws {
+        if let maxFailures, failures >= maxFailures {
+            throw ChatPlatformError.transient(reason)
+        }
+        monitor.failed(reason: reason)
+        try await sleep(policy.delay(attempt: failures, random: random))
     }
 
     /// Sends a request and returns the JSON body of the 2xx answer.
@@ -67,16 +85,17 @@ public struct MatrixHTTP: Sendable {
                 response = try await transport.send(request)
             } catch let error as CancellationError {
                 throw error
+            } catch let error as HTTPError where !error.isTransient {
+                try Task.checkCancellation()
+                throw ChatPlatformError.permanent(Self.explain(error, baseURL: baseURL))
             } catch {
                 try Task.checkCancellation()
-                monitor.failed(reason: "\(error)")
-                try await sleep(policy.delay(attempt: failures, random: random))
+                try await failed(failures, reason: "\(purpose): \(Self.explain(error, baseURL: baseURL))")
                 failures += 1
                 continue
             }
             if response.status >= 500 {
-                monitor.failed(reason: "HTTP \(response.status) from the server")
-                try await sleep(policy.delay(attempt: failures, random: random))
+                try await failed(failures, reason: "\(purpose): HTTP \(response.status) from the server at \(baseURL)")
                 failures += 1
                 continue
             }
@@ -84,8 +103,7 @@ public struct MatrixHTTP: Sendable {
             if (200..<300).contains(response.status), let problem = Self.unusable(json, requiring: requiredKey) {
                 // A broken server or proxy (an HTML page, a cut or foreign answer): retried like a
                 // 5xx, never taken as success (a reply would be lost) nor as fatal (the bot would stop).
-                monitor.failed(reason: "HTTP \(response.status) with \(problem) to \(purpose)")
-                try await sleep(policy.delay(attempt: failures, random: random))
+                try await failed(failures, reason: "HTTP \(response.status) with \(problem) to \(purpose) from \(baseURL)")
                 failures += 1
                 continue
             }
@@ -104,6 +122,26 @@ public struct MatrixHTTP: Sendable {
             }
             throw MatrixError(status: response.status, errcode: json?["errcode"]?.stringValue,
                               message: json?["error"]?.stringValue ?? "", purpose: purpose)
+        }
+    }
+
+    /// A transport failure in the operator's terms (what to check), on one line.
+    static func explain(_ error: any Error, baseURL: String) -> String {
+        guard let http = error as? HTTPError else { return "\(error)" }
+        let detail = http.detail.map { " (\($0))" } ?? ""
+        switch http {
+        case .tls:
+            return "the TLS handshake with \(baseURL) failed\(detail); if the homeserver speaks plain HTTP on that port use http://, else check its certificate"
+        case .connectFailed:
+            return "cannot connect to \(baseURL)\(detail); check the homeserver address and port, and that the server is running"
+        case .timedOut where baseURL.lowercased().hasPrefix("https://"):
+            return "no answer from \(baseURL) in time\(detail); check the address and port (a plain-HTTP port does not answer https://), or the network"
+        case .timedOut:
+            return "no answer from \(baseURL) in time\(detail); check the address and port, or the network"
+        case .invalidURL:
+            return "the homeserver address \(baseURL) is not a valid URL; set RINGBOT_MATRIX_HOMESERVER to a base URL like https://matrix.example.org"
+        default:
+            return "\(http)"
         }
     }
 

@@ -1,16 +1,5 @@
 import Foundation
 import RingBotRuntime
-import Yams
-
-/// A setting that is missing or wrong. `description` is one line naming the
-/// setting and what to do.
-public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-
-    public init(_ description: String) {
-        self.description = description
-    }
-}
 
 /// Everything `ringbot matrix` is configured with, read from an optional YAML
 /// file and the environment; environment variables win.
@@ -25,25 +14,26 @@ public struct SettingsError: Error, Sendable, Equatable, CustomStringConvertible
 /// ```yaml
 /// homeserver: https://matrix.example.org
 /// user: "@ringbot:example.org"
-/// state_dir: /var/lib/ringbot
 /// command_prefix: "!ringbot"        # "" for none
 /// support_rooms: ["!abc:example.org"]
 /// invites:
 ///   allow_users: ["@admin:example.org"]
 ///   allow_servers: ["example.org"]  # both empty or absent: accept every invite
-/// flood:
-///   max_messages: 8                 # 0 turns flood control off
-///   window_seconds: 30
-///   cool_down_seconds: 60
 /// sync_timeout_ms: 30000
+/// # and the runtime's keys, the same for every platform (see RuntimeSettings.parse):
+/// state_dir: /var/lib/ringbot
+/// fragment_wait_seconds: 2
+/// flood: {max_messages: 10, window_seconds: 60, slow_interval_seconds: 1, hard_limit: 100, cool_down_seconds: 60}
 /// ```
 public struct MatrixSettings: Sendable, Equatable {
     /// What the bot itself needs (homeserver, user, credentials, rooms, invites).
     public var bot: MatrixBotConfiguration
     /// `RINGBOT_STATE_DIR` or `state_dir:`; default ``defaultStateDirectory``.
     public var stateDirectory: String
+    /// The runtime's settings (`flood:`, `fragment_wait_seconds:`; the poll wait is `sync_timeout_ms:`).
+    public var runtime: RuntimeSettings
     /// The `flood:` section.
-    public var flood: FloodControlSettings
+    public var flood: FloodControlSettings { runtime.flood }
 
     /// The environment variable names of the contract.
     public enum Variable {
@@ -54,11 +44,12 @@ public struct MatrixSettings: Sendable, Equatable {
         public static let stateDirectory = "RINGBOT_STATE_DIR"
     }
 
-    public static let defaultStateDirectory = "./.ringbot-state"
+    public static let defaultStateDirectory = StateFolder.defaultPath
 
-    private static let knownKeys: Set<String> = [
-        "homeserver", "user", "state_dir", "command_prefix", "support_rooms", "invites", "flood", "sync_timeout_ms",
-    ]
+    /// Every key the settings file may have: Matrix's and the runtime's.
+    public static let knownKeys: Set<String> = SettingsFile.runtimeKeys.union([
+        "homeserver", "user", "command_prefix", "support_rooms", "invites", "sync_timeout_ms",
+    ])
     private static let secretKeys = ["password": Variable.password, "access_token": Variable.token,
                                      "token": Variable.token]
 
@@ -80,20 +71,14 @@ public struct MatrixSettings: Sendable, Equatable {
 
     private static func loadUnchecked(configFile: String?, environment: [String: String],
                                       allowInsecureHTTP: Bool) throws -> MatrixSettings {
-        let file = try configFile.map { path in try readYAML(path) } ?? [:]
-        let source = configFile ?? "the config file"
+        let file = try SettingsFile.read(configFile, knownKeys: knownKeys, secretKeys: secretKeys)
+        let source = file.source
         func env(_ name: String) -> String? {
             guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty
             else { return nil }
             return value
         }
-        func fileString(_ key: String) throws -> String? {
-            guard let value = file[key] else { return nil }
-            guard let text = value as? String else {
-                throw SettingsError("\(source): `\(key)` must be a string")
-            }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        func fileString(_ key: String) throws -> String? { try file.string(key) }
 
         guard var homeserver = try env(Variable.homeserver) ?? fileString("homeserver"), !homeserver.isEmpty else {
             throw SettingsError("the homeserver is not set: set \(Variable.homeserver) (or `homeserver:` in the config file) to its base URL, e.g. https://matrix.example.org")
@@ -114,56 +99,32 @@ public struct MatrixSettings: Sendable, Equatable {
             throw SettingsError("no credentials: set \(Variable.password) (the bot logs in and keeps its token in the state folder) or \(Variable.token) (an access token)")
         }
 
-        let stateDirectory = try env(Variable.stateDirectory) ?? fileString("state_dir") ?? defaultStateDirectory
+        let stateDirectory = try StateFolder.path(environment: environment, file: file)
         let prefix = try fileString("command_prefix") ?? "!ringbot"
 
-        let supportRooms = try stringList(file["support_rooms"], key: "support_rooms", source: source)
+        let supportRooms = try file.stringList("support_rooms")
         for room in supportRooms where !room.hasPrefix("!") || !room.contains(":") {
             throw SettingsError("\(source): support_rooms entry \"\(room)\" is not a room id; write room ids like !abc123:example.org (not aliases)")
         }
 
         var invites = InvitePolicy()
-        if let section = file["invites"] {
-            guard let table = section as? [String: Any] else {
-                throw SettingsError("\(source): `invites` must be a mapping with allow_users and/or allow_servers")
-            }
-            for key in table.keys where key != "allow_users" && key != "allow_servers" {
-                throw SettingsError("\(source): unknown key `invites.\(key)`; the keys are allow_users and allow_servers")
-            }
-            invites.allowedUsers = Set(try stringList(table["allow_users"], key: "invites.allow_users", source: source))
-            invites.allowedServers = Set(try stringList(table["allow_servers"], key: "invites.allow_servers", source: source))
+        if let section = try file.section("invites", keys: ["allow_users", "allow_servers"]) {
+            invites.allowedUsers = Set(try section.stringList("allow_users"))
+            invites.allowedServers = Set(try section.stringList("allow_servers"))
             for user in invites.allowedUsers where !isUserID(user) {
                 throw SettingsError("\(source): invites.allow_users entry \"\(user)\" is not a user id; write it as @name:server")
             }
         }
 
-        var flood = FloodControlSettings()
-        if let section = file["flood"] {
-            guard let table = section as? [String: Any] else {
-                throw SettingsError("\(source): `flood` must be a mapping with max_messages, window_seconds, cool_down_seconds")
-            }
-            for key in table.keys where !["max_messages", "window_seconds", "cool_down_seconds"].contains(key) {
-                throw SettingsError("\(source): unknown key `flood.\(key)`; the keys are max_messages, window_seconds and cool_down_seconds")
-            }
-            if let value = table["max_messages"] {
-                flood.maxMessages = Int(try number(value, key: "flood.max_messages", source: source))
-            }
-            if let value = table["window_seconds"] {
-                flood.window = try number(value, key: "flood.window_seconds", source: source)
-            }
-            if let value = table["cool_down_seconds"] {
-                flood.coolDown = try number(value, key: "flood.cool_down_seconds", source: source)
-            }
-        }
+        var runtime = try RuntimeSettings.parse(file)
         var syncTimeout = 30_000
-        if let value = file["sync_timeout_ms"] {
-            syncTimeout = Int(try number(value, key: "sync_timeout_ms", source: source))
-        }
+        if let value = try file.number("sync_timeout_ms") { syncTimeout = Int(value) }
+        runtime.pollTimeout = .milliseconds(syncTimeout)
 
         let bot = MatrixBotConfiguration(
             homeserver: homeserver, userID: user, password: password, accessToken: token,
             commandPrefix: prefix, supportRooms: Set(supportRooms), invitePolicy: invites, syncTimeout: syncTimeout)
-        return MatrixSettings(bot: bot, stateDirectory: stateDirectory, flood: flood)
+        return MatrixSettings(bot: bot, stateDirectory: stateDirectory, runtime: runtime)
     }
 
     /// `@localpart:server`, with a non-empty localpart and server.
@@ -190,50 +151,5 @@ public struct MatrixSettings: Sendable, Equatable {
     static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased()
         return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
-    }
-
-    private static func readYAML(_ path: String) throws -> [String: Any] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw SettingsError("cannot read the config file \(path): \(error.localizedDescription); check the --config path")
-        }
-        let loaded: Any?
-        do {
-            loaded = try Yams.load(yaml: text)
-        } catch {
-            throw SettingsError("\(path): not valid YAML: \("\(error)".split(separator: "\n").first ?? "")")
-        }
-        guard let loaded else { return [:] }
-        guard let table = loaded as? [String: Any] else {
-            throw SettingsError("\(path): the config file must be a YAML mapping of settings (key: value)")
-        }
-        for (key, variable) in secretKeys where table[key] != nil {
-            throw SettingsError("\(path): `\(key)` must not be in the config file (files leak into backups and repositories); remove it and set \(variable) in the environment instead")
-        }
-        for key in table.keys.sorted() where !knownKeys.contains(key) {
-            throw SettingsError("\(path): unknown setting `\(key)`; the settings are \(knownKeys.sorted().joined(separator: ", "))")
-        }
-        return table
-    }
-
-    private static func stringList(_ value: Any?, key: String, source: String) throws -> [String] {
-        guard let value else { return [] }
-        guard let list = value as? [Any] else { throw SettingsError("\(source): `\(key)` must be a list of strings") }
-        var out: [String] = []
-        for item in list {
-            guard let text = item as? String else { throw SettingsError("\(source): `\(key)` must be a list of strings") }
-            out.append(text)
-        }
-        return out
-    }
-
-    private static func number(_ value: Any, key: String, source: String) throws -> Double {
-        let number: Double? = (value as? Int).map(Double.init) ?? (value as? Double)
-        guard let number, number >= 0, number.isFinite else {
-            throw SettingsError("\(source): `\(key)` must be a number of 0 or more")
-        }
-        return number
     }
 }

@@ -4,9 +4,12 @@ import Foundation
 /// address so the matcher sees only the question.
 ///
 /// A message is addressed to the bot when `m.mentions.user_ids` lists it, when
-/// the formatted body links to it (a "pill"), when the text names its user id,
-/// display name or localpart as a whole word (optionally with a leading `@`),
-/// or when it starts with the command prefix (e.g. `!ringbot`).
+/// the formatted body links to it (a "pill"), when it starts with the command prefix
+/// (e.g. `!ringbot`), or when the text calls the bot by its user id, display name or
+/// localpart (optionally with a leading `@`) as a form of address: at the start
+/// ("RingBot: ...", "hey ringbot, ..."), or at the end after a comma or a greeting
+/// ("..., ringbot?", "thanks ringbot"). A name in passing ("the ringbot is useful") is
+/// not an address.
 public struct MentionDetector: Sendable {
     public var userID: String
     public var displayName: String?
@@ -38,11 +41,27 @@ public struct MentionDetector: Sendable {
         if let displayName, !displayName.trimmingCharacters(in: .whitespaces).isEmpty { names.append(displayName) }
         names.append(localpart)
         for name in names {
-            if let range = Self.wordRange(of: name, in: trimmed) {
+            guard let range = Self.wordRange(of: name, in: trimmed) else { continue }
+            if explicit || Self.isAddress(range, in: trimmed) {
                 return Self.remove(range, from: trimmed)
             }
         }
         return explicit ? trimmed : nil
+    }
+
+    /// Words that may come before the bot's name when it is called by name.
+    static let salutations: Set<String> = ["hey", "hi", "hello", "ok", "okay", "yo", "dear", "thanks", "thank", "you", "thx", "bye", "please"]
+
+    /// Whether the name at `range` addresses the bot: at the start (after salutations only),
+    /// or last (before punctuation only) after a comma or a salutation.
+    static func isAddress(_ range: Range<String.Index>, in text: String) -> Bool {
+        let before = text[..<range.lowerBound]
+        let wordsBefore = before.split { !isWordCharacter($0) }.map { $0.lowercased() }
+        if wordsBefore.allSatisfy(salutations.contains) { return true }
+        let after = text[range.upperBound...]
+        guard after.allSatisfy({ !isWordCharacter($0) }) else { return false }
+        let tail = before.trimmingCharacters(in: .whitespaces)
+        return tail.hasSuffix(",") || wordsBefore.last.map(salutations.contains) == true
     }
 
     /// `text` without `prefix` when it starts with it as a whole word.

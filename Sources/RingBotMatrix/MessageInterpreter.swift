@@ -28,6 +28,8 @@ public enum Interpretation: Sendable, Equatable {
     case answer(Question)
     /// Answer only if the matcher's confidence reaches the answer threshold.
     case answerIfConfident(Question)
+    /// Not addressed, in a thread: answer only if the bot already replied in that thread.
+    case followUpOnly(Question)
 }
 
 /// Decides which timeline events are questions for the bot. Ignores anything
@@ -61,6 +63,7 @@ public struct MessageInterpreter: Sendable {
         }
         guard let body = content["body"]?.stringValue else { return .ignore(reason: "malformed: no body") }
         let text = ReplyFallback.stripPlain(body).trimmingCharacters(in: .whitespacesAndNewlines)
+        let repliesToBot = ReplyFallback.quotedSender(body) == detector.userID
         let threadRoot = relation?["rel_type"]?.stringValue == "m.thread" ? relation?["event_id"]?.stringValue : nil
         func question(_ text: String) -> Question {
             Question(eventID: event.eventID, roomID: roomID, sender: event.sender, text: text,
@@ -70,12 +73,14 @@ public struct MessageInterpreter: Sendable {
         let formatted = content["format"]?.stringValue == "org.matrix.custom.html"
             ? content["formatted_body"]?.stringValue : nil
         let addressed = detector.addressedText(body: text, formattedBody: formatted, mentionedUserIDs: mentioned)
+            ?? (repliesToBot ? text : nil)
         switch kind {
         case .direct:
             return .answer(question(addressed ?? text))
         case .group:
-            guard let addressed else { return .ignore(reason: "not addressed to the bot") }
-            return .answer(question(addressed))
+            if let addressed { return .answer(question(addressed)) }
+            if threadRoot != nil { return .followUpOnly(question(text)) }
+            return .ignore(reason: "not addressed to the bot")
         case .support:
             if let addressed { return .answer(question(addressed)) }
             return .answerIfConfident(question(text))

@@ -9,17 +9,25 @@ public struct UnansweredQuestion: Sendable, Equatable {
     public var askedAt: Date
     /// The salted SHA-256 of the sender id (see ``SenderPseudonymizer``).
     public var senderHash: String
-    /// The matcher's best intent for it, even though it was not confident enough.
+    /// The matcher's best intent for it, even though it was not confident enough;
+    /// ``notAnsweredFlood`` for a message flood control recorded instead of answering.
     public var bestGuess: String
     /// The matcher's confidence in ``bestGuess``.
     public var confidence: Double
+    /// The platform it was asked on (`matrix`...); empty when not known (older state).
+    public var platform: String
 
-    public init(text: String, askedAt: Date, senderHash: String, bestGuess: String, confidence: Double) {
+    /// The ``bestGuess`` of a message past flood control's hard bound: recorded, not answered.
+    public static let notAnsweredFlood = "not_answered_flood"
+
+    public init(text: String, askedAt: Date, senderHash: String, bestGuess: String, confidence: Double,
+                platform: String = "") {
         self.text = text
         self.askedAt = askedAt
         self.senderHash = senderHash
         self.bestGuess = bestGuess
         self.confidence = confidence
+        self.platform = platform
     }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RingBotMatrix
 import RingBotRuntime
 
 /// `ringbot report`: reports from the bot's state folder.
@@ -20,20 +19,34 @@ struct UnansweredReportCommand: AsyncParsableCommand {
         abstract: "Print the questions the bot could not answer.")
 
     @Option(name: .long, help: ArgumentHelp(
-        "The bot's state folder (default: $RINGBOT_STATE_DIR, else ./.ringbot-state).", valueName: "dir"))
+        "The bot's state folder (default: $RINGBOT_STATE_DIR, else state_dir of --config, else ./.ringbot-state).",
+        valueName: "dir"))
     var stateDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("The bot's YAML settings file (for its state_dir).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only the questions asked on this platform (matrix, telegram, zulip).",
+                                            valueName: "name"))
+    var platform: String?
+
     func run() async throws {
-        let directory = stateDir ?? ProcessInfo.processInfo.environment[MatrixSettings.Variable.stateDirectory]
-            .flatMap { $0.isEmpty ? nil : $0 } ?? MatrixSettings.defaultStateDirectory
-        let path = (directory as NSString).appendingPathComponent("ringbot.sqlite")
+        let directory: String
+        do {
+            directory = try stateDir ?? StateFolder.path(environment: ProcessInfo.processInfo.environment,
+                                                         file: SettingsFile.read(config, knownKeys: nil))
+        } catch {
+            Stderr.write("error: \(error)")
+            throw ExitCode(2)
+        }
+        let path = StateFolder.databasePath(in: directory)
         guard FileManager.default.fileExists(atPath: path) else {
-            Stderr.write("error: no bot state in \(directory) (no ringbot.sqlite); pass --state-dir or set RINGBOT_STATE_DIR to the folder `ringbot matrix` uses")
+            Stderr.write("error: no bot state in \(directory) (no \(StateFolder.databaseName)); pass --state-dir or --config, or set RINGBOT_STATE_DIR to the folder the bot uses")
             throw ExitCode(1)
         }
         let questions: [UnansweredQuestion]
         do {
-            questions = try StateStore(path: path).unansweredQuestions()
+            questions = try StateStore(path: path).unansweredQuestions(platform: platform)
         } catch {
             Stderr.write("error: cannot read \(path): \(error)")
             throw ExitCode(1)

@@ -14,6 +14,7 @@ struct RingBotCommand: AsyncParsableCommand {
             EvalCommand.self,
             KBCommand.self,
             MatrixCommand.self,
+            ZulipCommand.self,
             ReportCommand.self,
         ],
         defaultSubcommand: ReplCommand.self

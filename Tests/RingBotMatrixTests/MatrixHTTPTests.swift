@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+import RingBotTestSupport
 import RingBotHTTP
+import RingBotRuntime
 @testable import RingBotMatrix
 
 @Suite struct MatrixHTTPTests {
-    func http(_ transport: FakeTransport, sleeps: SleepRecorder, logs: LogRecorder = LogRecorder()) -> MatrixHTTP {
+    func http(_ transport: FakeTransport, sleeps: SleepRecorder, logs: LogCapture = LogCapture()) -> MatrixHTTP {
         MatrixHTTP(baseURL: "https://hs.example/", transport: transport, logger: logs.logger,
                    policy: BackoffPolicy(initial: .seconds(1), cap: .seconds(60)),
                    sleep: sleeps.sleep, random: { 0 })
@@ -50,7 +52,7 @@ import RingBotHTTP
             }
         }
         let sleeps = SleepRecorder()
-        let logs = LogRecorder()
+        let logs = LogCapture()
         let answer = try await http(transport, sleeps: sleeps, logs: logs).send(.get, "/x", purpose: "x")
         #expect(answer == ["ok": true])
         // random() == 0: half of 1 s, 2 s, 4 s.
@@ -70,7 +72,7 @@ import RingBotHTTP
             }
         }
         let sleeps = SleepRecorder()
-        let logs = LogRecorder()
+        let logs = LogCapture()
         let answer = try await http(transport, sleeps: sleeps, logs: logs)
             .send(.get, "/sync", purpose: "sync", requiring: "next_batch")
         #expect(answer == ["next_batch": "s1"])
@@ -102,7 +104,7 @@ import RingBotHTTP
 
     @Test func cancellationStopsTheRetries() async throws {
         let transport = FakeTransport { _, _ in throw FakeNetworkError() }
-        let client = MatrixHTTP(baseURL: "https://hs.example", transport: transport, logger: LogRecorder().logger,
+        let client = MatrixHTTP(baseURL: "https://hs.example", transport: transport, logger: LogCapture().logger,
                                 sleep: { try await Task.sleep(for: $0) }, random: { 0 })
         let task = Task { try await client.send(.get, "/x", purpose: "x") }
         try await Task.sleep(for: .milliseconds(50))

@@ -36,6 +36,9 @@ import Testing
 
     @Test(arguments: [
         "my calls do not ring",
+        "the ringbot is useful",
+        "I asked ringbot yesterday and it helped",
+        "I like Ring Helper",
         "ringbotics is a word",
         "!ringbots are many",
         "email ringbot2 about it",
@@ -72,7 +75,7 @@ import Testing
     @Test func isDeterministicPerEventAndDistinctAcrossEvents() {
         #expect(TransactionID.reply(to: "$abc") == TransactionID.reply(to: "$abc"))
         #expect(TransactionID.reply(to: "$abc") != TransactionID.reply(to: "$abd"))
-        #expect(TransactionID.reply(to: "$abc") != TransactionID.slowDown(for: "$abc"))
+        #expect(TransactionID.reply(to: "!abc") != TransactionID.encryptionNotice(in: "!abc"))
     }
 
     @Test func usesOnlyURLSafeCharacters() {
@@ -111,6 +114,25 @@ import Testing
                                                                 roomID: "!r:x", kind: .group)
         else { Issue.record("expected an answer"); return }
         #expect(question.text == "calls say calling")
+    }
+
+    @Test func inAGroupAThreadMessageIsAFollowUpCandidateAndAReplyToTheBotIsAddressed() {
+        let inThread = message("and on android?", extra: ["m.relates_to": ["rel_type": "m.thread", "event_id": "$root"]])
+        guard case .followUpOnly(let question) = interpreter.interpret(inThread, roomID: "!r:x", kind: .group)
+        else { Issue.record("expected a follow-up candidate"); return }
+        #expect(question.threadRoot == "$root")
+        let replyToBot = message("> <@bot:x> Try this first\n\nit did not help")
+        guard case .answer(let answer) = interpreter.interpret(replyToBot, roomID: "!r:x", kind: .group)
+        else { Issue.record("a reply to the bot is addressed to it"); return }
+        #expect(answer.text == "it did not help")
+        #expect(interpreter.interpret(message("> <@carol:x> hi\n\nthe ringbot is useful"), roomID: "!r:x", kind: .group)
+            == .ignore(reason: "not addressed to the bot"))
+    }
+
+    @Test func thePrefixAloneIsAddressedWithAnEmptyText() {
+        guard case .answer(let question) = interpreter.interpret(message("!ringbot"), roomID: "!r:x", kind: .group)
+        else { Issue.record("expected an answer"); return }
+        #expect(question.text == "")
     }
 
     @Test func inASupportRoomUnaddressedMessagesAreAnsweredOnlyIfConfident() {

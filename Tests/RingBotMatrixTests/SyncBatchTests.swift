@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RingBotTestSupport
 @testable import RingBotMatrix
 
 @Suite struct SyncBatchTests {
@@ -42,7 +43,7 @@ import Testing
     """
 
     func parse(_ text: String) throws -> SyncBatch {
-        try SyncBatch(json: JSONValue.parse(Array(text.utf8)), userID: "@bot:x", logger: LogRecorder().logger)
+        try SyncBatch(json: JSONValue.parse(Array(text.utf8)), userID: "@bot:x", logger: LogCapture().logger)
     }
 
     @Test func readsPositionInvitesRoomsAndEvents() throws {
@@ -61,7 +62,7 @@ import Testing
     }
 
     @Test func skipsMalformedEventsWithALogLineInsteadOfFailing() throws {
-        let logs = LogRecorder()
+        let logs = LogCapture()
         let batch = try SyncBatch(json: JSONValue.parse(Array(sample.utf8)), userID: "@bot:x", logger: logs.logger)
         #expect(batch.skippedEvents == 2)
         #expect(logs.all.filter { $0.contains("skipping a malformed event") }.count == 2)

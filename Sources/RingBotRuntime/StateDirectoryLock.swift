@@ -20,7 +20,7 @@ public final class StateDirectoryLock: Sendable {
     /// Takes the lock or throws a ``Failure`` naming the pid that holds it.
     public init(directory: String) throws {
         path = (directory as NSString).appendingPathComponent("lock")
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw Failure(description: "cannot open the lock file \(path): \(String(cString: strerror(errno))); check the permissions of the state folder")
         }

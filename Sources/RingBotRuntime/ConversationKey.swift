@@ -1,5 +1,3 @@
-import Foundation
-
 /// Identifies one conversation: one user in one room (or channel, or chat) of one bot
 /// account on one chat platform. The bot keeps a separate ``RingBotCore/ConversationState``
 /// per key; platform and account are part of it so several bots can share one state folder.
@@ -28,25 +26,20 @@ public struct ConversationKey: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(user) in \(room)" }
 }
 
-/// A user's message as the runtime sees it, after the connector has decided it is
-/// meant for the bot and has removed platform decoration (reply quotes, mentions).
-public struct IncomingMessage: Sendable, Equatable {
-    /// Whose conversation this message continues.
-    public var conversation: ConversationKey
-    /// The cleaned text to answer.
-    public var text: String
-    /// The platform's id of this message (a Matrix event id), used to remember it was handled.
-    public var messageID: String
-    /// When the platform says the message was sent.
-    public var sentAt: Date
+/// One bot account on one platform: the scope of cursors, handled ids and the outbox.
+public struct AccountKey: Sendable, Hashable, CustomStringConvertible {
+    public var platform: String
+    public var account: String
 
-    public init(conversation: ConversationKey, text: String, messageID: String, sentAt: Date) {
-        self.conversation = conversation
-        self.text = text
-        self.messageID = messageID
-        self.sentAt = sentAt
+    public init(platform: String, account: String) {
+        self.platform = platform
+        self.account = account
     }
 
-    /// The sender's id (the conversation's user).
-    public var sender: String { conversation.user }
+    /// The conversation of `user` in `room` on this account.
+    public func conversation(room: String, user: String) -> ConversationKey {
+        ConversationKey(platform: platform, account: account, room: room, user: user)
+    }
+
+    public var description: String { "\(account) on \(platform)" }
 }

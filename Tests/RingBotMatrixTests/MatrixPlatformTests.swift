@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import Testing
 import RingBotHTTP
+import RingBotCore
 import RingBotRuntime
+import RingBotTestSupport
 @testable import RingBotMatrix
 
 /// A scripted homeserver: answers by path, serves the given sync answers in order
@@ -14,7 +16,9 @@ final class FakeHomeserver: @unchecked Sendable {
     private var sent: [(url: String, content: JSONValue)] = []
     private var tokenValid = true
     private var logins = 0
-    var bot: MatrixBot?
+    private var typing: [String] = []
+    /// Called when the scripted syncs have run out (tests stop the runtime there).
+    var whenIdle: (@Sendable () -> Void)?
     /// Answers to `/messages`, in order.
     var pages: [JSONValue] = []
 
@@ -22,11 +26,15 @@ final class FakeHomeserver: @unchecked Sendable {
 
     var sentMessages: [(url: String, content: JSONValue)] { lock.withLock { sent } }
     var loginCount: Int { lock.withLock { logins } }
+    var typingRequests: [String] { lock.withLock { typing } }
     func invalidateToken() { lock.withLock { tokenValid = false } }
 
     lazy var transport = FakeTransport { [unowned self] request, _ in try await self.answer(request) }
 
     private func answer(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if request.url == "https://hs.x/_matrix/client/versions" {
+            return json(200, ["versions": ["r0.6.1", "v1.1", "v1.11"]])
+        }
         let path = request.url.replacingOccurrences(of: "https://hs.x/_matrix/client/v3/", with: "")
         if path == "login" {
             lock.withLock { logins += 1; tokenValid = true }
@@ -40,6 +48,9 @@ final class FakeHomeserver: @unchecked Sendable {
         case path.hasSuffix("/displayname"): return json(200, ["displayname": "RingBot"])
         case path.hasSuffix("/filter"): return json(200, ["filter_id": "F"])
         case path.hasPrefix("join/") || path.hasSuffix("/leave"): return json(200, [:])
+        case path.contains("/typing/"):
+            lock.withLock { typing.append(request.url) }
+            return json(200, [:])
         case path.hasSuffix("/joined_members"): return json(200, ["joined": ["@bot:x": [:], "@a:x": [:], "@b:x": [:]]])
         case path.contains("/send/"):
             lock.withLock { sent.append((request.url, (try? JSONValue.parse(request.body ?? [])) ?? .null)) }
@@ -51,7 +62,7 @@ final class FakeHomeserver: @unchecked Sendable {
                 if let status = next["__status"]?.intValue { return json(status, next) }
                 return json(200, next)
             }
-            bot?.requestStop()
+            whenIdle?()
             try await Task.sleep(for: .seconds(3600))
             throw CancellationError()
         default:
@@ -73,19 +84,49 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     return .object(room)
 }
 
-@Suite struct MatrixBotTests {
-    func makeBot(_ server: FakeHomeserver, store: StateStore, configuration: MatrixBotConfiguration? = nil,
-                 flood: FloodControlSettings = .off, logs: LogRecorder = LogRecorder()) -> MatrixBot {
+/// Test conveniences over the runtime's store, in the old Matrix store's terms.
+extension MatrixStore {
+    static let account = AccountKey(platform: "matrix", account: "@bot:x")
+    func saveSyncPosition(_ position: String, at date: Date = Date()) throws {
+        try store.saveCursor(position, for: Self.account, at: date)
+    }
+    func syncPosition() throws -> String? { try store.cursor(for: Self.account)?.cursor }
+    func isHandled(messageID: String) throws -> Bool { try store.isHandled(messageID, for: Self.account) }
+    func markHandled(eventID: String, at date: Date) throws {
+        try store.commit(CompletedTurn(conversation: Self.account.conversation(room: "!r", user: "@u"),
+                                       messageIDs: [eventID], state: nil, completedAt: date))
+    }
+    func saveFilterID(_ id: String, for key: String) throws { try store.setValue(id, "filter:" + key, for: Self.account) }
+}
+
+extension TransactionID {
+    /// The transaction id of the reply to `eventID` (the runtime's idempotency key).
+    static func reply(to eventID: String) -> String { ChatRuntime<MatrixPlatform>.idempotencyKey(for: eventID) }
+}
+
+/// The Matrix adapter on the runtime, against a ``FakeHomeserver``; `run()` ends when the script does.
+struct MatrixBot {
+    let runtime: ChatRuntime<MatrixPlatform>
+    func run() async throws { try await runtime.run() }
+}
+
+@Suite struct MatrixPlatformTests {
+    func makeBot(_ server: FakeHomeserver, store: MatrixStore, configuration: MatrixBotConfiguration? = nil,
+                 flood: FloodControlSettings = .off, fragmentWait: Duration = .zero,
+                 assistant: Assistant = TestKnowledge.tiny(), logs: LogCapture = LogCapture()) -> MatrixBot {
         let http = MatrixHTTP(baseURL: "https://hs.x", transport: server.transport, logger: logs.logger,
                               sleep: { _ in }, random: { 0 })
-        let engine = BotEngine(assistants: AssistantBox(testAssistant()), store: store, flood: flood, logger: logs.logger)
-        let bot = MatrixBot(
+        let platform = MatrixPlatform(
             configuration: configuration ?? MatrixBotConfiguration(
                 homeserver: "https://hs.x", userID: "@bot:x", password: "PASSWORD",
                 invitePolicy: InvitePolicy(allowedServers: ["x"])),
-            client: MatrixClient(http: http), store: store, engine: engine, logger: logs.logger)
-        server.bot = bot
-        return bot
+            client: MatrixClient(http: http), store: store, logger: logs.logger)
+        let settings = RuntimeSettings(flood: flood, fragmentWait: fragmentWait,
+                                       backoff: BackoffPolicy(initial: .milliseconds(1), cap: .milliseconds(2)))
+        let runtime = ChatRuntime(platform: platform, store: store.store, assistants: AssistantBox(assistant),
+                                  settings: settings, logger: logs.logger)
+        server.whenIdle = { runtime.requestStop() }
+        return MatrixBot(runtime: runtime)
     }
 
     @Test func answersDirectAndAddressedMessagesOnlyAndSavesThePositionAfterTheReplies() async throws {
@@ -109,7 +150,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
             ]],
         ]
         let server = FakeHomeserver(syncs: [first, second])
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         try await makeBot(server, store: store).run()
 
         let sent = server.sentMessages
@@ -132,12 +173,12 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     }
 
     @Test func aStoredSessionIsReusedAndARejectedTokenLeadsToANewLogin() async throws {
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         try store.saveSession(MatrixSession(userID: "@bot:x", deviceID: "DEV", accessToken: "OLD", homeserver: "https://hs.x"))
         try store.saveSyncPosition("s0")
         let server = FakeHomeserver(syncs: [["next_batch": "s1"]])
         server.invalidateToken()
-        let logs = LogRecorder()
+        let logs = LogCapture()
         try await makeBot(server, store: store, logs: logs).run()
         #expect(server.loginCount == 1)
         #expect(try store.session()?.accessToken == "TOKEN1")
@@ -149,7 +190,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     }
 
     @Test func aRejectedTokenWithoutPasswordIsAFatalErrorThatSaysWhatToDo() async throws {
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         let server = FakeHomeserver(syncs: [])
         server.invalidateToken()
         let bot = makeBot(server, store: store, configuration: MatrixBotConfiguration(
@@ -170,7 +211,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
                                                                      state: [encryption])]]],
             ["next_batch": "s2", "rooms": ["join": ["!enc:x": room([message("$q2", from: "@a:x", "hi")], members: 2)]]],
         ])
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("s0")
         try await makeBot(server, store: store).run()
         #expect(server.sentMessages.count == 1)
@@ -179,7 +220,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     }
 
     @Test func alreadyHandledEventsAreNotAnsweredAgain() async throws {
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("s0")
         try store.markHandled(eventID: "$q1", at: Date())
         let server = FakeHomeserver(syncs: [
@@ -193,7 +234,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     }
 
     @Test func aCutTimelineIsFilledFromMessagesBackToThePreviousPosition() async throws {
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         let now = Date()
         try store.saveSyncPosition("s0", at: now.addingTimeInterval(-10))
         let server = FakeHomeserver(syncs: [[
@@ -218,7 +259,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     }
 
     @Test func aRefusedSyncPositionIsRecoveredByANewFilterThenByStartingFromNow() async throws {
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("lost-position")
         try store.saveFilterID("F-old", for: "@bot:x#v1#100")
         let refused: JSONValue = ["__status": 400, "errcode": "M_UNKNOWN", "error": "Invalid stream token"]
@@ -235,7 +276,7 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
     }
 
     @Test func aSyncRefusedAgainAndAgainIsAFatalErrorThatSaysWhatToDo() async throws {
-        let store = try StateStore()
+        let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("s0")
         let refused: JSONValue = ["__status": 400, "errcode": "M_UNKNOWN", "error": "nope"]
         let server = FakeHomeserver(syncs: [refused, refused, ["next_batch": "fresh"], refused, refused, refused])
@@ -247,19 +288,21 @@ func room(_ events: [JSONValue], members: Int? = nil, state: [JSONValue] = []) -
         }
     }
 
-    @Test func aFloodGetsOneSlowDownNoticeAndThenSilence() async throws {
-        let store = try StateStore()
+    @Test func aFloodGetsOneNoticeAndEveryMessageIsStillAnswered() async throws {
+        let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("s0")
         let server = FakeHomeserver(syncs: [
             ["next_batch": "s1", "rooms": ["join": ["!dm:x": room((1...4).map {
                 message("$q\($0)", from: "@a:x", "question \($0)")
             }, members: 2)]]],
         ])
-        try await makeBot(server, store: store, flood: FloodControlSettings(maxMessages: 2, window: 60, coolDown: 60)).run()
-        let urls = server.sentMessages.map(\.url)
-        #expect(urls.count == 3)
-        #expect(urls.last?.hasSuffix(TransactionID.slowDown(for: "$q3")) == true)
-        #expect(server.sentMessages.last?.content["body"]?.stringValue == BotEngine.slowDownText)
-        #expect(server.sentMessages.last?.content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$q3"]])
+        try await makeBot(server, store: store,
+                          flood: FloodControlSettings(maxMessages: 2, window: 60, slowInterval: 0)).run()
+        let bodies = server.sentMessages.map { $0.content["body"]?.stringValue ?? "" }
+        #expect(bodies.count == 5)
+        #expect(bodies.filter { $0 == FloodControl.slowDownText }.count == 1)
+        #expect(bodies[2] == FloodControl.slowDownText)
+        #expect(server.sentMessages[2].content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$q3"]])
+        #expect(try (1...4).allSatisfy { try store.isHandled(messageID: "$q\($0)") })
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import RingBotCore
 import RingBotRuntime
-@testable import RingBotMatrix
 
 /// The state store killed (SIGKILL) in the middle of its writes: the writer is this test
 /// binary itself, started again as a child process that runs only
@@ -15,11 +14,13 @@ import RingBotRuntime
     /// Turn `i` commits, in one transaction, the conversation of user `@u<i>`, the handled
     /// event `$<i>` and the unanswered question `q<i>`; then, in a second transaction, the
     /// sync position `s<i>`. After each, it prints `committed <i>`.
+    static let account = AccountKey(platform: "test", account: "bot")
+
     static func turn(_ index: Int) -> CompletedTurn {
-        CompletedTurn(conversation: ConversationKey(room: "!crash:x", user: "@u\(index)"), messageID: "$\(index)",
+        CompletedTurn(conversation: account.conversation(room: "!crash:x", user: "@u\(index)"), messageIDs: ["$\(index)"],
                       state: ConversationState(topic: "stuck_on_calling", platform: .ios),
-                      unanswered: UnansweredQuestion(text: "q\(index)", askedAt: Date(timeIntervalSince1970: Double(index)),
-                                                     senderHash: "h\(index)", bestGuess: "out_of_scope", confidence: 0.1),
+                      unanswered: [UnansweredQuestion(text: "q\(index)", askedAt: Date(timeIntervalSince1970: Double(index)),
+                                                      senderHash: "h\(index)", bestGuess: "out_of_scope", confidence: 0.1)],
                       completedAt: Date(timeIntervalSince1970: Double(index)))
     }
 
@@ -43,7 +44,7 @@ import RingBotRuntime
             let store = try StateStore(path: path)   // opens (and migrates) without error
             let raw = try Self.sqliteCheck(path: path)
             #expect(raw.integrity == "ok", "round \(round)")
-            #expect(raw.migrations == ["v1"], "round \(round)")
+            #expect(raw.migrations == ["runtime-v1"], "round \(round)")
             // Each turn is whole or absent: its conversation, handled event and unanswered
             // question are there together, for the same prefix 0..<n of the turns.
             let unanswered = try store.unansweredQuestions().map(\.text)
@@ -51,14 +52,14 @@ import RingBotRuntime
             #expect(unanswered == (0..<count).map { "q\($0)" }, "round \(round)")
             #expect(raw.handled == count && raw.conversations == count, "round \(round): \(raw), \(count) questions")
             for index in 0..<(count + 3) {
-                #expect(try store.isHandled(messageID: "$\(index)") == (index < count), "round \(round), turn \(index)")
-                let state = try store.conversationState(for: ConversationKey(room: "!crash:x", user: "@u\(index)"))
+                #expect(try store.isHandled("$\(index)", for: Self.account) == (index < count), "round \(round), turn \(index)")
+                let state = try store.conversationState(for: Self.account.conversation(room: "!crash:x", user: "@u\(index)"))
                 #expect((state?.topic == "stuck_on_calling") == (index < count), "round \(round), turn \(index)")
             }
             // Every turn the child reported as committed survived the kill.
             #expect(count >= reported, "round \(round): \(count) turns stored, \(reported) reported committed")
             // The sync position is the last turn's, or the one before when the kill fell between the two.
-            #expect(["s\(count - 1)", "s\(count - 2)"].contains(try store.syncPosition()), "round \(round)")
+            #expect(["s\(count - 1)", "s\(count - 2)"].contains(try store.cursor(for: Self.account)?.cursor), "round \(round)")
             committedBefore = count
         }
     }
@@ -69,7 +70,7 @@ import RingBotRuntime
         var index = try store.unansweredQuestions().count
         while true {
             try store.commit(turn(index))
-            try store.saveSyncPosition("s\(index)", at: Date(timeIntervalSince1970: Double(index)))
+            try store.saveCursor("s\(index)", for: account, at: Date(timeIntervalSince1970: Double(index)))
             FileHandle.standardOutput.write(Data("committed \(index + 1)\n".utf8))
             index += 1
         }
@@ -125,8 +126,8 @@ import RingBotRuntime
             print(json.dumps({
                 "integrity": db.execute("PRAGMA integrity_check").fetchone()[0],
                 "migrations": [r[0] for r in db.execute("SELECT identifier FROM grdb_migrations ORDER BY identifier")],
-                "handled": db.execute("SELECT count(*) FROM handled_event").fetchone()[0],
-                "conversations": db.execute("SELECT count(*) FROM conversation").fetchone()[0]}))
+                "handled": db.execute("SELECT count(*) FROM handled_message").fetchone()[0],
+                "conversations": db.execute("SELECT count(*) FROM conversation_state").fetchone()[0]}))
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -3,42 +3,47 @@ import Logging
 import RingBotCore
 import RingBotRuntime
 
-/// The Matrix connector: logs in, follows `/sync`, answers questions and keeps its
-/// place in the state store so a restart neither repeats nor loses answers.
+/// Matrix's wire protocol for the ``RingBotRuntime/ChatRuntime``: logs in, follows
+/// `/sync` from the runtime's cursor (the `next_batch` token), decides which messages are
+/// for the bot, and sends replies as `m.notice` with the runtime's idempotency key as the
+/// transaction id (so a re-send after a crash is de-duplicated by the homeserver).
 ///
-/// Delivery guarantees: the sync position is saved only after every reply of its
-/// batch was sent; each answered event id is committed (with the conversation state)
-/// right after its reply was accepted; a reply's transaction id derives from the
-/// question's event id, so a reply re-sent after a crash is de-duplicated by the server.
-public actor MatrixBot: Connector {
+/// Room chores happen inside ``poll(from:timeout:)``: invites are accepted or declined
+/// (``InvitePolicy``), an encrypted room is told once that it is not supported, a cut
+/// timeline is back-filled through `/messages`.
+public actor MatrixPlatform: ChatPlatform {
+    public typealias Target = Question
+
     private let configuration: MatrixBotConfiguration
     private let client: MatrixClient
-    private let store: StateStore
-    private let engine: BotEngine
+    private let store: MatrixStore
     private let logger: Logger
     private let clock: @Sendable () -> Date
-    private let stop = StopSignal()
 
     private var userID: String
     private var deviceID: String?
     private var interpreter: MessageInterpreter
+    private var filterID: String?
     private var memberCounts: [String: Int] = [:]
     private var encryptedRooms: Set<String> = []
+    private var refusedSyncs = 0
 
     /// The text sent once to an encrypted room.
     public static let encryptionNoticeText =
         "Sorry, I cannot read encrypted rooms, so I will not answer here. Please ask me in a room without encryption or in a direct chat without encryption."
 
+    public nonisolated let platformName = "matrix"
+    public nonisolated let sendsAreIdempotent = true
+
     /// - Parameters:
-    ///   - client: the homeserver; its token is set by ``run()`` (login, stored or given).
-    ///   - store: session, sync position and conversations (also the `engine`'s store).
+    ///   - client: the homeserver (its ``MatrixHTTP`` should have `maxFailures` set: the runtime retries).
+    ///   - store: the Matrix tables of the state folder's store.
     ///   - clock: the time source, injected for tests.
-    public init(configuration: MatrixBotConfiguration, client: MatrixClient, store: StateStore, engine: BotEngine,
-                logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(configuration: MatrixBotConfiguration, client: MatrixClient, store: MatrixStore, logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.configuration = configuration
         self.client = client
         self.store = store
-        self.engine = engine
         self.logger = logger
         self.clock = clock
         self.userID = configuration.userID
@@ -46,74 +51,38 @@ public actor MatrixBot: Connector {
             userID: configuration.userID, displayName: nil, prefix: configuration.commandPrefix))
     }
 
-    /// Asks ``run()`` to return: the sync long-poll is abandoned at once; a reply
-    /// being sent is finished and stored first. Safe to call from any thread.
-    public nonisolated func requestStop() {
-        stop.request()
-    }
+    private var account: AccountKey { AccountKey(platform: platformName, account: userID) }
 
-    /// Runs until ``requestStop()`` or the task is cancelled (then returns normally),
-    /// or until a fatal problem (then throws ``MatrixBotError`` or a store error).
-    public func run() async throws {
-        do {
-            try await runUntilStopped()
-        } catch is CancellationError {
-            logger.info("stopped")
-        }
-    }
+    // MARK: Connect
 
-    private func runUntilStopped() async throws {
+    public func connect() async throws -> String {
+        try await checkServer()
         try await authenticate()
         let displayName = try await withSession { try await self.client.displayName(of: self.userID) }
-        interpreter.detector = MentionDetector(userID: userID, displayName: displayName,
-                                               prefix: configuration.commandPrefix)
-        var filterID = try await currentFilterID()
-        var since = try store.syncPosition()
-        if since == nil {
-            since = try await takeCurrentPosition(filterID: filterID)
-        }
-        logger.info("listening", metadata: ["user": "\(userID)"])
-        var refused = 0
-        while !stop.isRequested {
-            let position = since
-            let filter = filterID
-            let json: JSONValue
-            do {
-                json = try await withSession {
-                    try await self.stop.cancellingOnStop {
-                        try await self.client.sync(since: position, filterID: filter,
-                                                   timeout: self.configuration.syncTimeout)
-                    }
-                }
-                refused = 0
-            } catch is CancellationError where stop.isRequested {
-                break
-            } catch let error as MatrixError where (400..<500).contains(error.status) {
-                // The server no longer knows our filter or position (e.g. its database was restored).
-                refused += 1
-                if refused == 1 {
-                    logger.warning("the homeserver refused the sync; uploading the filter again", metadata: ["error": "\(error)"])
-                    filterID = try await currentFilterID(forceUpload: true)
-                } else if refused == 2 {
-                    logger.error("the homeserver refused the saved sync position; starting from now (questions asked meanwhile stay unanswered)",
-                                 metadata: ["error": "\(error)"])
-                    since = try await takeCurrentPosition(filterID: filterID)
-                } else {
-                    throw MatrixBotError("the homeserver keeps refusing to sync (\(error)); check the homeserver, or remove the state folder to start afresh")
-                }
-                continue
-            }
-            let batch = try SyncBatch(json: json, userID: userID, logger: logger)
-            let complete = try await handle(batch, answering: true)
-            guard complete else { break }
-            try store.saveSyncPosition(batch.nextBatch, at: clock())
-            since = batch.nextBatch
-        }
-        try store.pruneHandledEvents(before: clock().addingTimeInterval(-30 * 24 * 3600))
-        logger.info("stopped; state saved")
+        interpreter.detector = MentionDetector(userID: userID, displayName: displayName, prefix: configuration.commandPrefix)
+        filterID = try await currentFilterID()
+        logger.info("connected to the homeserver", metadata: [
+            "homeserver": "\(client.http.baseURL)", "user": "\(userID)", "device": "\(deviceID ?? "?")",
+        ])
+        return userID
     }
 
-    // MARK: Session
+    /// `GET /_matrix/client/versions`: a 404 means the URL is not a homeserver's base URL
+    /// (e.g. it has a path); a server without v1.1+ cannot serve the `/v3` API the bot uses.
+    private func checkServer() async throws {
+        let answer: JSONValue
+        do {
+            answer = try await client.versions()
+        } catch let error as MatrixError {
+            throw MatrixProblem.notAMatrixServer(client.http.baseURL, status: error.status)
+        }
+        let versions = answer["versions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let modern = versions.contains { version in
+            guard version.hasPrefix("v"), let major = Int(version.dropFirst().split(separator: ".").first ?? "") else { return false }
+            return major >= 1 && version != "v1.0"
+        }
+        if !modern { throw MatrixProblem.unsupported(client.http.baseURL, versions: versions) }
+    }
 
     private func authenticate() async throws {
         if let token = configuration.accessToken {
@@ -122,7 +91,7 @@ public actor MatrixBot: Connector {
                 try await adoptSession(saving: nil)
                 return
             } catch let error as MatrixError where error.isUnknownToken {
-                guard configuration.password != nil else { throw MatrixBotError.tokenRejectedNoPassword }
+                guard configuration.password != nil else { throw MatrixProblem.tokenRejectedNoPassword }
                 logger.warning("the given access token was rejected; logging in with the password")
             }
         }
@@ -145,7 +114,7 @@ public actor MatrixBot: Connector {
     private func adoptSession(saving session: MatrixSession?) async throws {
         let identity = try await client.whoami()
         guard identity.userID == configuration.userID else {
-            throw MatrixBotError.wrongUser(expected: configuration.userID, actual: identity.userID)
+            throw MatrixProblem.wrongUser(expected: configuration.userID, actual: identity.userID)
         }
         userID = identity.userID
         deviceID = identity.deviceID
@@ -154,13 +123,13 @@ public actor MatrixBot: Connector {
 
     private func logIn() async throws {
         guard let password = configuration.password else {
-            throw configuration.accessToken == nil ? MatrixBotError.noCredentials : MatrixBotError.tokenRejectedNoPassword
+            throw configuration.accessToken == nil ? MatrixProblem.noCredentials : MatrixProblem.tokenRejectedNoPassword
         }
         let session: MatrixSession
         do {
             session = try await client.login(user: configuration.userID, password: password, deviceID: deviceID)
         } catch let error as MatrixError {
-            throw MatrixBotError.loginRefused(error)
+            throw MatrixProblem.loginRefused(error)
         }
         client.setAccessToken(session.accessToken)
         try await adoptSession(saving: session)
@@ -173,7 +142,7 @@ public actor MatrixBot: Connector {
         do {
             return try await operation()
         } catch let error as MatrixError where error.isUnknownToken {
-            guard configuration.password != nil else { throw MatrixBotError.tokenRejectedNoPassword }
+            guard configuration.password != nil else { throw MatrixProblem.tokenRejectedNoPassword }
             logger.warning("the access token was rejected; logging in again")
             try store.clearSession()
             try await logIn()
@@ -181,39 +150,74 @@ public actor MatrixBot: Connector {
         }
     }
 
-    /// One sync without waiting, to learn the current position; invites are handled,
-    /// messages are not answered (they were sent before the bot was there).
-    private func takeCurrentPosition(filterID: String) async throws -> String {
-        logger.info("first start: taking the current sync position; earlier messages are not answered")
-        interpreter.notBefore = clock()
-        let json = try await withSession { try await self.client.sync(since: nil, filterID: filterID, timeout: 0) }
-        let batch = try SyncBatch(json: json, userID: userID, logger: logger)
-        try await handle(batch, answering: false)
-        try store.saveSyncPosition(batch.nextBatch, at: clock())
-        // Later batches hold only events after this position, so no time filter is needed
-        // (one would drop real questions when the bot's clock runs ahead of the server's).
-        interpreter.notBefore = nil
-        return batch.nextBatch
-    }
-
     private func currentFilterID(forceUpload: Bool = false) async throws -> String {
-        let key = "\(userID)#v\(SyncFilter.version)#\(configuration.timelineLimit)"
-        if !forceUpload, let stored = try store.filterID(for: key) { return stored }
+        let key = "filter:\(userID)#v\(SyncFilter.version)#\(configuration.timelineLimit)"
+        if !forceUpload, let stored = try store.store.value(key, for: account) { return stored }
         let definition = SyncFilter.definition(timelineLimit: configuration.timelineLimit)
         let id = try await withSession { try await self.client.uploadFilter(userID: self.userID, filter: definition) }
-        try store.saveFilterID(id, for: key)
+        try store.store.setValue(id, key, for: account)
         return id
     }
 
-    // MARK: Batches
+    // MARK: Poll
 
-    /// Handles one sync batch. Returns `false` when a stop request interrupted it
-    /// (the batch's position must then not be saved).
-    @discardableResult
-    private func handle(_ batch: SyncBatch, answering: Bool) async throws -> Bool {
+    public func poll(from cursor: String?, timeout: Duration) async throws -> PollResult<Question> {
+        let filter: String
+        if let known = filterID { filter = known } else { filter = try await currentFilterID() }
+        guard let cursor else { return try await takeCurrentPosition(filterID: filter) }
+        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let json: JSONValue
+        do {
+            json = try await withSession {
+                try await self.client.sync(since: cursor, filterID: filter, timeout: milliseconds)
+            }
+            refusedSyncs = 0
+        } catch let error as MatrixError where (400..<500).contains(error.status) {
+            // The server no longer knows our filter or position (e.g. its database was restored).
+            refusedSyncs += 1
+            if refusedSyncs == 1 {
+                logger.warning("the homeserver refused the sync; uploading the filter again", metadata: ["error": "\(error)"])
+                filterID = try await currentFilterID(forceUpload: true)
+                return PollResult(messages: [], nextCursor: cursor)
+            } else if refusedSyncs == 2 {
+                logger.error("the homeserver refused the saved sync position; starting from now (questions asked meanwhile stay unanswered)",
+                             metadata: ["error": "\(error)"])
+                return try await takeCurrentPosition(filterID: filter)
+            }
+            throw MatrixProblem.syncRefused(error)
+        }
+        let batch = try Self.batch(json, userID: userID, logger: logger)
+        return PollResult(messages: try await handle(batch, answering: true), nextCursor: batch.nextBatch)
+    }
+
+    /// One sync without waiting, to learn the current position; invites are handled,
+    /// messages are not answered (they were sent before the bot was there).
+    private func takeCurrentPosition(filterID: String) async throws -> PollResult<Question> {
+        logger.info("first start: taking the current sync position; earlier messages are not answered")
+        interpreter.notBefore = clock()
+        let json = try await withSession { try await self.client.sync(since: nil, filterID: filterID, timeout: 0) }
+        let batch = try Self.batch(json, userID: userID, logger: logger)
+        _ = try await handle(batch, answering: false)
+        // Later batches hold only events after this position, so no time filter is needed
+        // (one would drop real questions when the bot's clock runs ahead of the server's).
+        interpreter.notBefore = nil
+        return PollResult(messages: [], nextCursor: batch.nextBatch)
+    }
+
+    private static func batch(_ json: JSONValue, userID: String, logger: Logger) throws -> SyncBatch {
+        do {
+            return try SyncBatch(json: json, userID: userID, logger: logger)
+        } catch let error as MatrixError {
+            throw ChatPlatformError.transient("\(error)")
+        }
+    }
+
+    /// The batch's messages for the runtime, after the room chores.
+    private func handle(_ batch: SyncBatch, answering: Bool) async throws -> [InboundMessage<Question>] {
         for invite in batch.invites {
             try await handle(invite)
         }
+        var messages: [InboundMessage<Question>] = []
         for room in batch.joined {
             if room.membershipChanged { memberCounts[room.roomID] = nil }
             if let count = room.joinedMemberCount { memberCounts[room.roomID] = count }
@@ -230,19 +234,41 @@ public actor MatrixBot: Connector {
             if room.timelineLimited && !justJoined {
                 events = try await backfill(room) + events
             }
-            for event in events {
-                if stop.isRequested { return false }
-                try await handle(event, in: room.roomID)
+            for event in events where event.type == "m.room.message" {
+                if let message = try await inbound(event, in: room.roomID) { messages.append(message) }
             }
         }
-        return !stop.isRequested
+        return messages
+    }
+
+    private func inbound(_ event: RoomEvent, in roomID: String) async throws -> InboundMessage<Question>? {
+        let kind = try await roomKind(roomID)
+        let question: Question
+        let addressing: Addressing
+        switch interpreter.interpret(event, roomID: roomID, kind: kind) {
+        case .ignore(let reason):
+            logger.trace("ignoring an event", metadata: ["event_id": "\(event.eventID)", "reason": "\(reason)"])
+            return nil
+        case .answer(let found):
+            question = found
+            addressing = kind == .direct ? .direct : .mentioned
+        case .answerIfConfident(let found):
+            question = found
+            addressing = .ifConfident
+        case .followUpOnly(let found):
+            question = found
+            addressing = .unaddressed
+        }
+        return InboundMessage(id: question.eventID, room: roomID, sender: question.sender, thread: question.threadRoot,
+                              text: question.text.trimmingCharacters(in: .whitespacesAndNewlines),
+                              sentAt: question.sentAt ?? clock(), addressing: addressing, target: question)
     }
 
     /// The events a cut (`limited`) timeline left out: pages back through `/messages`
-    /// until the events are older than the previous sync position (minus a minute of
-    /// slack; answered events are skipped by id anyway), at most five pages.
+    /// until the events are older than the saved cursor (minus a minute of slack;
+    /// handled events are skipped by the runtime anyway), at most five pages.
     private func backfill(_ room: JoinedRoomUpdate) async throws -> [RoomEvent] {
-        guard let start = room.previousBatch, let savedAt = try store.syncPositionTime() else {
+        guard let start = room.previousBatch, let savedAt = try store.store.cursor(for: account)?.savedAt else {
             logger.warning("some messages of a busy room were skipped by the server", metadata: ["room": "\(room.roomID)"])
             return []
         }
@@ -307,56 +333,6 @@ public actor MatrixBot: Connector {
         try store.markEncryptedRoomNotified(roomID, at: clock())
     }
 
-    private func handle(_ event: RoomEvent, in roomID: String) async throws {
-        guard event.type == "m.room.message" else { return }
-        if try store.isHandled(messageID: event.eventID) { return }
-        let kind = try await roomKind(roomID)
-        var question: Question
-        switch interpreter.interpret(event, roomID: roomID, kind: kind) {
-        case .ignore(let reason):
-            logger.trace("ignoring an event", metadata: ["event_id": "\(event.eventID)", "reason": "\(reason)"])
-            return
-        case .answer(let found):
-            question = found
-        case .answerIfConfident(let found):
-            guard engine.classify(found.text).confidence >= engine.answerThreshold else { return }
-            question = found
-        }
-        question.text = question.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let message = IncomingMessage(conversation: ConversationKey(room: roomID, user: question.sender),
-                                      text: question.text, messageID: question.eventID,
-                                      sentAt: question.sentAt ?? clock())
-        switch try await engine.prepare(message) {
-        case .ignore:
-            return
-        case .slowDown(let text):
-            try await deliver(ReplyComposer.reply(text: text, to: question), roomID: roomID,
-                              transactionID: TransactionID.slowDown(for: question.eventID))
-            try store.markHandled(eventID: question.eventID, at: clock())
-        case .reply(let reply, let turn):
-            let started = clock()
-            try await deliver(ReplyComposer.reply(reply.document, to: question), roomID: roomID,
-                              transactionID: TransactionID.reply(to: question.eventID))
-            try await engine.commit(turn)
-            logger.debug("answered", metadata: [
-                "room": "\(roomID)", "intent": "\(reply.intent)", "answered": "\(reply.answered)",
-                "ms": "\(Int(clock().timeIntervalSince(started) * 1000))",
-            ])
-        }
-    }
-
-    /// Sends a reply; a refusal by the server (e.g. the bot was removed from the room)
-    /// is logged and the question counted as handled, so it is not retried forever.
-    private func deliver(_ content: JSONValue, roomID: String, transactionID: String) async throws {
-        do {
-            try await withSession {
-                try await self.client.send(roomID: roomID, transactionID: transactionID, content: content)
-            }
-        } catch let error as MatrixError {
-            logger.warning("could not send a reply", metadata: ["room": "\(roomID)", "error": "\(error)"])
-        }
-    }
-
     private func roomKind(_ roomID: String) async throws -> RoomKind {
         let count: Int
         if let known = memberCounts[roomID] {
@@ -372,5 +348,27 @@ public actor MatrixBot: Connector {
         }
         if count <= 2 { return .direct }
         return configuration.supportRooms.contains(roomID) ? .support : .group
+    }
+
+    // MARK: Send
+
+    public func send(_ reply: OutgoingReply<Question>) async throws -> String? {
+        let content: JSONValue
+        switch reply.content {
+        case .answer(let document): content = ReplyComposer.reply(document, to: reply.inReplyTo.target)
+        case .notice(let text): content = ReplyComposer.reply(text: text, to: reply.inReplyTo.target)
+        }
+        do {
+            return try await withSession {
+                try await self.client.send(roomID: reply.inReplyTo.room, transactionID: reply.idempotencyKey, content: content)
+            }
+        } catch let error as MatrixError {
+            // A refusal (e.g. the bot was removed from the room) will not change by retrying.
+            throw ChatPlatformError.rejected("\(error)")
+        }
+    }
+
+    public func setTyping(_ typing: Bool, for message: InboundMessage<Question>) async throws {
+        try await client.setTyping(typing, roomID: message.room, userID: userID, timeout: .seconds(5))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import RingBotMatrix
+import RingBotRuntime
 
 @Suite struct CancellationTests {
     @Test func returnsTheOperationsResult() async throws {

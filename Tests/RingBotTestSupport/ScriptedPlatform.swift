@@ -1,0 +1,138 @@
+import Foundation
+import RingBotRuntime
+import Synchronization
+
+/// A ``ChatPlatform`` that plays a script: each poll returns the next step (messages, or a
+/// failure). When the script has run out, a short poll (under a second: the runtime is
+/// waiting for a fragment) returns nothing after its timeout, and the first long poll calls
+/// ``whenIdle`` (tests stop the runtime there) and waits to be cancelled. Records every call. Its `Target` is the message id.
+public final class ScriptedPlatform: ChatPlatform, Sendable {
+    public typealias Target = String
+
+    /// One poll's outcome.
+    public enum Step: Sendable {
+        case messages([InboundMessage<String>])
+        case failure(ChatPlatformError)
+    }
+
+    /// A recorded poll.
+    public struct Poll: Sendable, Equatable {
+        public var cursor: String?
+        public var timeout: Duration
+    }
+
+    private struct State {
+        var steps: [Step]
+        var polled = 0
+        var polls: [Poll] = []
+        var sent: [OutgoingReply<String>] = []
+        var typing: [String] = []
+        var connectFailures: [ChatPlatformError] = []
+        var connects = 0
+        var sendFailures: [ChatPlatformError] = []
+        var deliveryChecks: [String] = []
+        var delivery: DeliveryCheck = .unknown
+        var whenIdle: (@Sendable () -> Void)?
+        var sendDelay: Duration = .zero
+    }
+
+    private let state: Mutex<State>
+    public let platformName: String
+    public let account: String
+    public let sendsAreIdempotent: Bool
+
+    /// - Parameters:
+    ///   - steps: what the polls after the first one return, in order (the first poll of a
+    ///     first start, with no cursor, returns no messages).
+    ///   - idempotent: whether sends de-duplicate by key (else ``checkDelivery(of:)`` answers ``delivery``).
+    public init(_ steps: [Step], platformName: String = "test", account: String = "bot", idempotent: Bool = true) {
+        state = Mutex(State(steps: steps))
+        self.platformName = platformName
+        self.account = account
+        self.sendsAreIdempotent = idempotent
+    }
+
+    /// Called when the script has run out (e.g. `{ runtime.requestStop() }`).
+    public func whenIdle(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.whenIdle = action }
+    }
+
+    /// The next connects fail with these errors, in order.
+    public func failConnects(_ errors: [ChatPlatformError]) { state.withLock { $0.connectFailures = errors } }
+    /// The next sends fail with these errors, in order.
+    public func failSends(_ errors: [ChatPlatformError]) { state.withLock { $0.sendFailures = errors } }
+    /// What ``checkDelivery(of:)`` answers.
+    public func answerDeliveryChecks(_ answer: DeliveryCheck) { state.withLock { $0.delivery = answer } }
+    /// Each send takes this long (to stop in the middle of one).
+    public func delaySends(_ delay: Duration) { state.withLock { $0.sendDelay = delay } }
+
+    public var sent: [OutgoingReply<String>] { state.withLock { $0.sent } }
+    public var sentTexts: [String] { sent.map(\.plainText) }
+    public var polls: [Poll] { state.withLock { $0.polls } }
+    public var typing: [String] { state.withLock { $0.typing } }
+    public var connects: Int { state.withLock { $0.connects } }
+    public var deliveryChecks: [String] { state.withLock { $0.deliveryChecks } }
+
+    public func connect() async throws -> String {
+        let failure = state.withLock { state -> ChatPlatformError? in
+            state.connects += 1
+            return state.connectFailures.isEmpty ? nil : state.connectFailures.removeFirst()
+        }
+        if let failure { throw failure }
+        return account
+    }
+
+    public func poll(from cursor: String?, timeout: Duration) async throws -> PollResult<String> {
+        let (step, index, idle): (Step?, Int, (@Sendable () -> Void)?) = state.withLock { state in
+            state.polls.append(Poll(cursor: cursor, timeout: timeout))
+            if cursor == nil { return (.messages([]), state.polled, nil) }
+            guard !state.steps.isEmpty else { return (nil, state.polled, state.whenIdle) }
+            state.polled += 1
+            return (state.steps.removeFirst(), state.polled, nil)
+        }
+        switch step {
+        case .messages(let messages)?:
+            return PollResult(messages: messages, nextCursor: "c\(index)")
+        case .failure(let error)?:
+            throw error
+        case nil:
+            if timeout >= .seconds(1) { idle?() }
+            try await Task.sleep(for: timeout)
+            return PollResult(messages: [], nextCursor: cursor ?? "c0")
+        }
+    }
+
+    public func send(_ reply: OutgoingReply<String>) async throws -> String? {
+        let (failure, delay) = state.withLock { state -> (ChatPlatformError?, Duration) in
+            (state.sendFailures.isEmpty ? nil : state.sendFailures.removeFirst(), state.sendDelay)
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        if let failure { throw failure }
+        let count = state.withLock { state -> Int in
+            state.sent.append(reply)
+            return state.sent.count
+        }
+        return "sent\(count)"
+    }
+
+    public func checkDelivery(of reply: OutgoingReply<String>) async throws -> DeliveryCheck {
+        state.withLock { state in
+            state.deliveryChecks.append(reply.inReplyTo.id)
+            return state.delivery
+        }
+    }
+
+    public func setTyping(_ typing: Bool, for message: InboundMessage<String>) async throws {
+        state.withLock { $0.typing.append(message.id) }
+    }
+}
+
+extension InboundMessage where Target == String {
+    /// A test message; its target is its id.
+    public static func test(_ id: String, _ text: String, from sender: String = "@alice", room: String = "!dm",
+                            thread: String? = nil, at sentAt: Date = Date(timeIntervalSince1970: 1_700_000_000),
+                            addressing: Addressing = .direct) -> InboundMessage<String> {
+        InboundMessage(id: id, room: room, sender: sender, thread: thread, text: text, sentAt: sentAt,
+                       addressing: addressing, target: id)
+    }
+}
