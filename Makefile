@@ -4,16 +4,18 @@
 SWIFT          ?= swift
 CACHE_DIR      ?= $(HOME)/.cache/ringbot
 SYNAPSE_VENV   ?= $(CACHE_DIR)/synapse-venv
+ZULIP_VENV     ?= $(CACHE_DIR)/zulip-venv
 BUILD_FLAGS    ?=
 export RINGBOT_SYNAPSE_VENV := $(SYNAPSE_VENV)
+export RINGBOT_ZULIP_VENV := $(ZULIP_VENV)
 
-.PHONY: run test bench build release deps synapse check-kb clean fuzz
+.PHONY: run test bench build release deps synapse zulip-client check-kb clean fuzz
 
 run: deps
 	@$(SWIFT) build $(BUILD_FLAGS) --product ringbot >&2
 	@"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" repl
 
-test: deps synapse
+test: deps synapse zulip-client
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
@@ -54,6 +56,10 @@ fuzz: deps
 # System libraries: libcurl (HTTP), SQLite (state store) and libedit (chat line editing).
 deps:
 	@Tests/Support/install-deps.sh
+
+# A cached virtualenv with Zulip's own Python client, which checks the fake Zulip server.
+zulip-client:
+	@Tests/Support/install-zulip-client.sh "$(ZULIP_VENV)"
 
 # A cached virtualenv with Synapse, for the Matrix integration tests.
 synapse:

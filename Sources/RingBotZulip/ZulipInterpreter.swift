@@ -44,7 +44,7 @@ public struct ZulipInterpreter: Sendable {
         if text.isEmpty && addressing == .unaddressed { return nil }
         let target = ZulipReplyTarget(messageID: message.id, destination: destination, askerID: message.senderID,
                                       askerName: message.senderFullName, streamName: streamName,
-                                      quotedText: Self.collapse(Self.removingQuotes(message.content)))
+                                      quotedText: text)
         return ZulipQuestion(id: String(message.id), room: room, sender: String(message.senderID), thread: thread,
                              text: text, sentAt: message.sentAt, addressing: addressing, target: target)
     }

@@ -113,10 +113,19 @@ enum ZulipFailure {
     }
 
     static func classify(_ error: HTTPError) -> ChatPlatformError {
-        if error.isTransient { return .transient("\(error)") }
+        if error.isTransient || isCutHandshake(error) { return .transient("\(error)") }
         if error == .tls {
             return .permanent("\(error) For a server with its own certificate authority, set RINGBOT_CA_FILE (or `ca_file:`) to its PEM file.")
         }
         return .permanent("\(error)")
+    }
+
+    /// A TLS handshake the network cut short (the server restarting, a proxy dropping the
+    /// connection): libcurl reports it as a TLS failure, but unlike a refused certificate it
+    /// is worth retrying.
+    static func isCutHandshake(_ error: HTTPError) -> Bool {
+        guard error == .tls, let detail = error.detail?.lowercased() else { return false }
+        return ["connection reset", "send failure", "recv failure", "ssl_error_syscall", "unexpected eof",
+                "connection refused", "broken pipe"].contains { detail.contains($0) }
     }
 }

@@ -22,7 +22,7 @@ public struct ZulipReplyTarget: Sendable, Equatable {
     public var askerName: String
     /// The channel's name, for the quote's link (`nil` for a direct message).
     public var streamName: String?
-    /// The question as written (raw Markdown), quoted in the reply.
+    /// The question as the bot read it (without the bot's mention and earlier quotes), quoted in the reply.
     public var quotedText: String
 
     public init(messageID: Int, destination: ZulipDestination, askerID: Int, askerName: String,

@@ -31,6 +31,7 @@ final class FakeZulipServer {
     var bob: User { ready.users.first { $0.email.hasPrefix("bob") }! }
 
     init(directory: String) async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         self.directory = directory
         ready = Ready(base_url: "", control_url: "", ca_file: "", users: [])
         try await start()

@@ -54,6 +54,6 @@ import Testing
         let quoted = try decode(message(id: 13, content: content, stream: (1, "support", "x")))
         let question = try #require(interpreter.interpret(quoted, flags: ["mentioned"]))
         #expect(question.text == "still only ringing")
-        #expect(question.target.quotedText == "@**RingBot** still only ringing")
+        #expect(question.target.quotedText == "still only ringing")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import RingBotCore
-import RingBotHTTP
+@testable import RingBotHTTP
 import RingBotRuntime
 @testable import RingBotZulip
 
@@ -95,5 +95,13 @@ import RingBotRuntime
         let down = ZulipFakeTransport { _, _ in throw HTTPError.connectFailed }
         let offline = await #expect(throws: ChatPlatformError.self) { try await platform(down).connect() }
         #expect(offline?.isTransient == true)
+    }
+
+    @Test func aHandshakeCutByTheNetworkIsRetriedButARefusedCertificateIsNot() {
+        let reset = HTTPError(.tls, method: "GET", url: "https://c/api/v1/events", detail: "Send failure: Connection reset by peer")
+        #expect(ZulipFailure.classify(reset).isTransient)
+        let untrusted = HTTPError(.tls, detail: "SSL certificate problem: self-signed certificate")
+        let error = ZulipFailure.classify(untrusted)
+        #expect(error.kind == .permanent && error.description.contains("RINGBOT_CA_FILE"))
     }
 }

@@ -37,13 +37,18 @@ def check(condition, what, detail=None):
 class Fake:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="ringbot-fake-zulip-check-")
+        self.log = open(os.path.join(self.dir, "fake-zulip.log"), "w")
+        # The server's output goes to a file, so a caller reading this script's output to its end
+        # is never kept waiting by the server.
         self.process = subprocess.Popen([sys.executable, os.path.join(HERE, "fake_zulip.py"), "serve",
-                                         "--state-dir", self.dir, "--heartbeat-seconds", "1"])
+                                         "--state-dir", self.dir, "--heartbeat-seconds", "1"],
+                                        stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         ready = os.path.join(self.dir, "ready.json")
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while not os.path.exists(ready):
             if self.process.poll() is not None or time.time() > deadline:
-                fail("the fake server did not start")
+                self.process.kill()
+                fail(f"the fake server did not start (log: {self.log.name})")
             time.sleep(0.05)
         with open(ready) as f:
             self.info = json.load(f)
@@ -64,7 +69,12 @@ class Fake:
 
     def close(self):
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            fail("the fake server did not stop within 10 s of SIGTERM")
+        self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -65,6 +65,7 @@ MAX_MESSAGE_LENGTH = 10000                        # settings.MAX_MESSAGE_LENGTH
 MAX_TOPIC_NAME_LENGTH = 60
 MAX_MESSAGES_PER_FETCH = 5000
 DEFAULT_RATE_LIMIT = [[60, 200]]                  # RATE_LIMITING_RULES["api_by_user"]
+IDLE_CONNECTION_SECONDS = 120                     # a keep-alive connection idle this long is closed
 
 CONTROL_HELP = """control API (JSON bodies; plain HTTP on 127.0.0.1):
   GET  /control/state                      users, streams, queues, clock
@@ -664,6 +665,8 @@ class ApiHandler(BaseHTTPRequestHandler):
 class TLSServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Stopping must not wait for idle keep-alive connections (Zulip's Python client keeps them).
+    block_on_close = False
 
     def __init__(self, address, context, realm, api, validator, base_url):
         self.context, self.realm, self.api, self.validator, self.base_url = context, realm, api, validator, base_url
@@ -676,7 +679,7 @@ class TLSServer(ThreadingHTTPServer):
             tls = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
             return
-        tls.settimeout(None)
+        tls.settimeout(IDLE_CONNECTION_SECONDS)
         try:
             ApiHandler(tls, client_address, self)
         finally:
@@ -748,6 +751,7 @@ class FakeZulip:
         self.start_api()
         self.control_server = ThreadingHTTPServer(("127.0.0.1", saved["control_port"] if saved else 0), ControlHandler)
         self.control_server.daemon_threads = True
+        self.control_server.block_on_close = False
         self.control_server.fake = self
         threading.Thread(target=self.control_server.serve_forever, daemon=True).start()
         threading.Thread(target=self.collect_garbage, daemon=True).start()
@@ -899,6 +903,8 @@ def serve(args):
         stop.set()
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
+    # A parent may have blocked these (test runners do), and children inherit the mask.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     fake.write_ready()
     log(f"listening on {fake.base_url} (control {fake.control_server.server_address[1]})")
     while not stop.wait(0.2):
