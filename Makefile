@@ -20,7 +20,8 @@ test: deps synapse zulip-client
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
 # Speed and memory, measured on the release binary as deployed (static Swift runtime):
-# the core's figures, then the end-to-end Matrix figures against a throw-away Synapse.
+# the core's figures, then the end-to-end Matrix figures against a throw-away Synapse and the
+# Zulip figures against the fake Zulip server (each next to the server's own round trip).
 RELEASE := -c release --static-swift-stdlib
 DEV_TSV ?= Tests/Data/dev.tsv
 
@@ -30,6 +31,8 @@ bench: deps synapse
 	"$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot-bench" \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 	"$(SYNAPSE_VENV)/bin/python" Tests/Support/synapse/matrix-bench.py \
+		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
+	python3 Tests/Support/zulip/zulip-bench.py \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 
 build: deps
