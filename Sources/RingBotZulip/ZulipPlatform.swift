@@ -115,7 +115,7 @@ enum ZulipFailure {
     static func classify(_ error: HTTPError) -> ChatPlatformError {
         if error.isTransient || isCutHandshake(error) { return .transient("\(error)") }
         if error == .tls {
-            return .permanent("\(error) For a server with its own certificate authority, set RINGBOT_CA_FILE (or `ca_file:`) to its PEM file.")
+            return .permanent("\(error) For a server with its own certificate authority, set RINGBOT_ZULIP_CA_FILE (or `ca_file:`) to its PEM file.")
         }
         return .permanent("\(error)")
     }

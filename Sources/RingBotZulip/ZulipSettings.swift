@@ -9,7 +9,7 @@ import Foundation
 /// | `RINGBOT_ZULIP_EMAIL` | `email:` | `email=` |
 /// | `RINGBOT_ZULIP_API_KEY` | never (refused) | `key=` |
 /// | `RINGBOT_ZULIPRC` | `zuliprc:` | |
-/// | `RINGBOT_CA_FILE` | `ca_file:` | `cert_bundle=` |
+/// | `RINGBOT_ZULIP_CA_FILE` | `ca_file:` | `cert_bundle=` |
 /// | | `idle_queue_timeout_seconds:` | |
 ///
 /// The API key is a secret: it comes only from the environment or the zuliprc file (which
@@ -32,7 +32,7 @@ public struct ZulipSettings: Sendable, Equatable {
         public static let email = "RINGBOT_ZULIP_EMAIL"
         public static let apiKey = "RINGBOT_ZULIP_API_KEY"
         public static let zuliprc = "RINGBOT_ZULIPRC"
-        public static let caFile = "RINGBOT_CA_FILE"
+        public static let caFile = "RINGBOT_ZULIP_CA_FILE"
     }
 
     /// The settings-file keys of the Zulip connector.

@@ -17,7 +17,7 @@ struct ZulipCommand: AsyncParsableCommand {
               RINGBOT_ZULIP_EMAIL    the bot's email address
               RINGBOT_ZULIP_API_KEY  the bot's API key
               RINGBOT_ZULIPRC        a zuliprc file (as downloaded from the bot's settings) instead
-              RINGBOT_CA_FILE        a PEM file of certificate authorities to trust (own CA)
+              RINGBOT_ZULIP_CA_FILE        a PEM file of certificate authorities to trust (own CA)
               RINGBOT_STATE_DIR      state folder (default ./.ringbot-state)
             The API key is accepted only from the environment or a zuliprc file.
             Direct messages are all answered; in channels, messages that mention the bot

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The built `ringbot zulip`, run as a separate process against the fake server, trusting the
-/// fake's certificate through `RINGBOT_CA_FILE`. Its stderr and stdout go to files the tests read.
+/// fake's certificate through `RINGBOT_ZULIP_CA_FILE`. Its stderr and stdout go to files the tests read.
 ///
 /// No secret in any output: every stop (``terminate()``, ``kill9()``) checks both for the API
 /// key in every form it could leak in (raw, URL-encoded, JSON-escaped, and inside the Basic
@@ -30,7 +30,7 @@ final class ZulipBotProcess {
         environment["RINGBOT_ZULIP_EMAIL"] = server.bot.email
         environment["RINGBOT_ZULIP_API_KEY"] = server.bot.api_key
         environment["RINGBOT_STATE_DIR"] = stateDirectory
-        environment["RINGBOT_CA_FILE"] = trustFake ? server.caFile : nil
+        environment["RINGBOT_ZULIP_CA_FILE"] = trustFake ? server.caFile : nil
         environment["RINGBOT_ZULIPRC"] = nil
         self.environment = environment
         arguments = ["zulip", "--knowledge", ZulipPaths.knowledge, "--log-level", "trace"]

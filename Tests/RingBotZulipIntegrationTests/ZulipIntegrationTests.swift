@@ -169,7 +169,7 @@ import Testing
         #expect(try await fixture.bot.awaitExit() == 1)
         let errors = fixture.bot.log.split(separator: "\n").filter { $0.hasPrefix("error: ") }
         #expect(errors.count == 1)
-        #expect(errors.first?.contains("RINGBOT_CA_FILE") == true)
+        #expect(errors.first?.contains("RINGBOT_ZULIP_CA_FILE") == true)
         #expect(try await fixture.server.requests().isEmpty)
     }
 

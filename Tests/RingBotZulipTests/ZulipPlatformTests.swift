@@ -102,6 +102,6 @@ import RingBotRuntime
         #expect(ZulipFailure.classify(reset).isTransient)
         let untrusted = HTTPError(.tls, detail: "SSL certificate problem: self-signed certificate")
         let error = ZulipFailure.classify(untrusted)
-        #expect(error.kind == .permanent && error.description.contains("RINGBOT_CA_FILE"))
+        #expect(error.kind == .permanent && error.description.contains("RINGBOT_ZULIP_CA_FILE"))
     }
 }

@@ -40,7 +40,7 @@ import Testing
         plain["RINGBOT_ZULIP_SITE"] = "http://127.0.0.1:9991"
         #expect((try? load(env: plain))?.site == "http://127.0.0.1:9991")
         var noCA = complete
-        noCA["RINGBOT_CA_FILE"] = "/nonexistent/ca.pem"
+        noCA["RINGBOT_ZULIP_CA_FILE"] = "/nonexistent/ca.pem"
         #expect(throws: ZulipSettingsError.self) { try load(env: noCA) }
     }
 

@@ -152,7 +152,7 @@ def main():
         with open(config, "w") as f:
             f.write("flood: {max_messages: 0}\nfragment_wait_seconds: 0\n")
         env = dict(os.environ, RINGBOT_ZULIP_SITE=info["base_url"], RINGBOT_ZULIP_EMAIL=bot_user["email"],
-                   RINGBOT_ZULIP_API_KEY=bot_user["api_key"], RINGBOT_CA_FILE=info["ca_file"],
+                   RINGBOT_ZULIP_API_KEY=bot_user["api_key"], RINGBOT_ZULIP_CA_FILE=info["ca_file"],
                    RINGBOT_STATE_DIR=os.path.join(work, "state"))
         log = open(os.path.join(work, "ringbot.log"), "w+")
         bot = subprocess.Popen([args.ringbot, "zulip", "--knowledge", args.knowledge, "--config", config,
