@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "RingBotKnowledgeTests", dependencies: ["RingBotCore", "RingBotKnowledge"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RingBotHTTPTests", dependencies: [
-            "RingBotHTTP",
+            "RingBotHTTP", "RingBotTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         // Shared test support: a scripted ChatPlatform, a manual clock, log capture, the real knowledge.

@@ -1,27 +1,26 @@
 import Foundation
 import Logging
 import RingBotHTTP
+import Synchronization
 
 /// The Client-Server API calls RingBot needs, over a ``MatrixHTTP``.
 /// Holds the current access token (replaced after a new login).
-public final class MatrixClient: @unchecked Sendable {
-    // @unchecked: `token` is only accessed while holding `lock`; `http` is immutable.
-    private let lock = NSLock()
-    private var token: String?
+public final class MatrixClient: Sendable {
+    private let token: Mutex<String?>
     /// The retrying request layer (and the homeserver's base URL).
     public let http: MatrixHTTP
 
     public init(http: MatrixHTTP, accessToken: String? = nil) {
         self.http = http
-        self.token = accessToken
+        self.token = Mutex(accessToken)
     }
 
     /// Sets the access token used by every later call.
     public func setAccessToken(_ accessToken: String?) {
-        lock.withLock { token = accessToken }
+        token.withLock { $0 = accessToken }
     }
 
-    private var accessToken: String? { lock.withLock { token } }
+    private var accessToken: String? { token.withLock { $0 } }
 
     private func call(_ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [],
                       body: JSONValue? = nil, timeout: Duration = .seconds(30), purpose: String,

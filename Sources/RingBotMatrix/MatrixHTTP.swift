@@ -85,7 +85,7 @@ public struct MatrixHTTP: Sendable {
                 response = try await transport.send(request)
             } catch let error as CancellationError {
                 throw error
-            } catch let error as HTTPError where !error.isTransient {
+            } catch let error as HTTPError where !error.isTransient || Self.isTLSStall(error) {
                 try Task.checkCancellation()
                 throw ChatPlatformError.permanent(Self.explain(error, baseURL: baseURL))
             } catch {
@@ -125,6 +125,12 @@ public struct MatrixHTTP: Sendable {
         }
     }
 
+    /// A TLS handshake that got no answer: the server speaks plain HTTP on that port (it waits
+    /// for a request line that never comes). Retrying cannot help.
+    static func isTLSStall(_ error: HTTPError) -> Bool {
+        error == .timedOut && (error.detail?.contains("SSL") ?? false)
+    }
+
     /// A transport failure in the operator's terms (what to check), on one line.
     static func explain(_ error: any Error, baseURL: String) -> String {
         guard let http = error as? HTTPError else { return "\(error)" }
@@ -134,6 +140,8 @@ public struct MatrixHTTP: Sendable {
             return "the TLS handshake with \(baseURL) failed\(detail); if the homeserver speaks plain HTTP on that port use http://, else check its certificate"
         case .connectFailed:
             return "cannot connect to \(baseURL)\(detail); check the homeserver address and port, and that the server is running"
+        case .timedOut where isTLSStall(http):
+            return "the TLS handshake with \(baseURL) got no answer\(detail): the port probably speaks plain HTTP; use http:// for it, or the homeserver's HTTPS port"
         case .timedOut where baseURL.lowercased().hasPrefix("https://"):
             return "no answer from \(baseURL) in time\(detail); check the address and port (a plain-HTTP port does not answer https://), or the network"
         case .timedOut:

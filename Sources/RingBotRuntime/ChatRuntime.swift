@@ -11,14 +11,6 @@ import RingBotCore
 public actor ChatRuntime<Platform: ChatPlatform> {
     private typealias Message = InboundMessage<Platform.Target>
 
-    /// Fragments of one person waiting for the rest of the question.
-    private struct Pending {
-        var messages: [Message]
-        var flood: [FloodDecision]
-        var firstArrival: ContinuousClock.Instant
-        var deadline: ContinuousClock.Instant
-    }
-
     private let platform: Platform
     private let store: StateStore
     private let assistants: AssistantBox
@@ -30,7 +22,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
 
     private var flood: FloodControl
     private var account = AccountKey(platform: "", account: "")
-    private var pending: [ConversationKey: Pending] = [:]
+    private var pending: FragmentBuffer<Platform.Target>
     private var lastAnswer: [ConversationKey: ContinuousClock.Instant] = [:]
     private var inFlight: [String: OutboxEntry] = [:]
     private var pseudonymizer: SenderPseudonymizer?
@@ -53,6 +45,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         self.now = now
         self.monitor = ConnectionMonitor(logger: logger)
         self.flood = FloodControl(settings: settings.flood)
+        self.pending = FragmentBuffer(wait: settings.fragmentWait, maxFragments: settings.maxFragments)
     }
 
     /// Asks ``run()`` to return (see the type's notes on stopping). Safe from any thread.
@@ -66,12 +59,18 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     public func run() async throws {
         do {
             try await loop()
-        } catch is CancellationError where stop.isRequested {
-        } catch let error as ChatPlatformError where !stop.isRequested {
+        } catch where stop.isRequested && Self.isStopping(error) {
+            // The stop interrupted a wait or a request: nothing is lost (cursor and outbox).
+        } catch let error as ChatPlatformError {
             throw ChatPlatformError(.permanent, error.description)
         }
         try? store.pruneHandled(before: now().addingTimeInterval(-30 * 24 * 3600))
         logger.info("stopped; state saved")
+    }
+
+    /// A failure caused by (or harmless during) a stop: a cancellation or a transient error.
+    private static func isStopping(_ error: any Error) -> Bool {
+        error is CancellationError || (error as? ChatPlatformError)?.isTransient == true
     }
 
     private func loop() async throws {
@@ -87,6 +86,13 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         }
         var cursor = try store.cursor(for: account)?.cursor
         var saved = cursor
+        /// Saves the cursor once nothing before it waits to be answered.
+        func settle() throws {
+            guard pending.isEmpty, let position = cursor, position != saved else { return }
+            try store.saveCursor(position, for: account, at: now())
+            saved = position
+            noteBacklog()
+        }
         if cursor == nil {
             let first = try await retrying("first poll", attempts: attempts) {
                 try await self.platform.poll(from: nil, timeout: .zero)
@@ -94,33 +100,45 @@ public actor ChatRuntime<Platform: ChatPlatform> {
             for message in first.messages { try await receive(message) }
             try await flushDue(force: true)
             cursor = first.nextCursor
-            try store.saveCursor(first.nextCursor, for: account, at: now())
-            saved = cursor
+            try settle()
         }
         logger.info("listening", metadata: ["account": "\(accountID)"])
         while !stop.isRequested {
-            let timeout = pollTimeout()
-            let position = cursor
-            let result = try await retrying("poll", attempts: nil) {
-                try await self.platform.poll(from: position, timeout: timeout)
-            }
-            for message in result.messages {
+            if let result = try await poll(from: cursor) {
+                for message in result.messages {
+                    if stop.isRequested { break }
+                    try await receive(message)
+                }
                 if stop.isRequested { break }
-                try await receive(message)
+                cursor = result.nextCursor
             }
-            if stop.isRequested { break }
-            cursor = result.nextCursor
             try await flushDue(force: false)
-            if pending.isEmpty, let position = cursor, position != saved {
-                try store.saveCursor(position, for: account, at: now())
-                saved = position
-                noteBacklog()
+            try settle()
+        }
+    }
+
+    /// Polls from `position`. While fragments wait, a poll that overruns its timeout (a
+    /// platform that cannot shorten its long poll) is abandoned at the end of the wait:
+    /// `nil`, and the next poll starts from the same position.
+    private func poll(from position: String?) async throws -> PollResult<Platform.Target>? {
+        let timeout = pollTimeout()
+        let poll: @Sendable () async throws -> PollResult<Platform.Target> = {
+            try await self.retrying("poll", attempts: nil) { try await self.platform.poll(from: position, timeout: timeout) }
+        }
+        guard !pending.isEmpty else { return try await poll() }
+        return try await withThrowingTaskGroup(of: PollResult<Platform.Target>?.self) { group in
+            group.addTask { try await poll() }
+            group.addTask {
+                try await Task.sleep(for: timeout + .milliseconds(500))
+                return nil
             }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
     private func pollTimeout() -> Duration {
-        guard let deadline = pending.values.map(\.deadline).min() else { return settings.pollTimeout }
+        guard let deadline = pending.earliestDeadline else { return settings.pollTimeout }
         let remaining = ContinuousClock.now.duration(to: deadline)
         return max(.zero, min(settings.pollTimeout, remaining))
     }
@@ -136,7 +154,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     private func receive(_ message: Message) async throws {
         if try store.isHandled(message.id, for: account) { return }
         let key = account.conversation(room: message.room, user: message.sender)
-        if pending[key]?.messages.contains(where: { $0.id == message.id }) ?? false { return }
+        if pending.contains(message.id, in: key) { return }
         let assistant = assistants.current
         switch message.addressing {
         case .direct, .mentioned:
@@ -158,49 +176,40 @@ public actor ChatRuntime<Platform: ChatPlatform> {
             return
         }
         let waits = message.addressing == .direct && settings.fragmentWait > .zero
-        if var group = pending[key] {
-            if let last = group.messages.last, message.sentAt.timeIntervalSince(last.sentAt) > 30 {
-                try await flush(key)
-            } else {
-                group.messages.append(message)
-                group.flood.append(decision)
-                let joined = Self.joined(group.messages)
+        if let last = pending[key]?.messages.last {
+            if message.sentAt.timeIntervalSince(last.sentAt) > 30 {
+                try await flush(key)   // an old fragment and a new message: not one question
+            } else if let group = pending.append(message, flood: decision, to: key, now: ContinuousClock.now) {
                 let state = try store.conversationState(for: key)
                 if group.messages.count >= settings.maxFragments
-                    || MessageCompleteness.isComplete(joined, assistant: assistant, state: state) {
-                    pending[key] = nil
-                    try await answer(group.messages, flood: group.flood, key: key)
-                } else {
-                    group.deadline = min(ContinuousClock.now + settings.fragmentWait,
-                                         group.firstArrival + settings.fragmentWait * settings.maxFragments)
-                    pending[key] = group
+                    || MessageCompleteness.isComplete(Self.joined(group.messages), assistant: assistant, state: state,
+                                                  now: message.sentAt) {
+                    try await flush(key)
                 }
                 return
             }
         }
-        let state = waits ? try store.conversationState(for: key) : nil
-        if waits && !MessageCompleteness.isComplete(message.text, assistant: assistant, state: state) {
-            let arrival = ContinuousClock.now
-            pending[key] = Pending(messages: [message], flood: [decision], firstArrival: arrival,
-                                   deadline: arrival + settings.fragmentWait)
-            showTyping(for: message)
-            return
+        if waits {
+            let state = try store.conversationState(for: key)
+            if !MessageCompleteness.isComplete(message.text, assistant: assistant, state: state, now: message.sentAt) {
+                pending.start(key, with: message, flood: decision, now: ContinuousClock.now)
+                showTyping(for: message)
+                return
+            }
         }
         try await answer([message], flood: [decision], key: key)
     }
 
     /// Answers every group whose wait is over (all of them when `force`).
     private func flushDue(force: Bool) async throws {
-        let clock = ContinuousClock.now
-        let due = pending.filter { force || $0.value.deadline <= clock }.sorted { $0.value.firstArrival < $1.value.firstArrival }
-        for (key, _) in due {
+        for key in pending.due(at: ContinuousClock.now, all: force) {
             if stop.isRequested { return }
             try await flush(key)
         }
     }
 
     private func flush(_ key: ConversationKey) async throws {
-        guard let group = pending.removeValue(forKey: key) else { return }
+        guard let group = pending.take(key) else { return }
         try await answer(group.messages, flood: group.flood, key: key)
     }
 

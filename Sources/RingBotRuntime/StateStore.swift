@@ -14,7 +14,8 @@ import Glibc
 /// registering migrations (``init(path:migrations:)``) and using ``database``.
 ///
 /// The file is created with mode 0600 (it may hold access tokens) and tightened to 0600 if
-/// it was more open. Thread-safe: `DatabaseQueue` serialises every access.
+/// it was more open. Thread-safe: `DatabaseQueue` serialises every access. Journal: WAL
+/// with `synchronous = NORMAL` (durable across a crash of the process).
 public final class StateStore: Sendable {
     /// The database, for adapters' own tables (their migrations are registered at init).
     public let database: DatabaseQueue
@@ -29,6 +30,9 @@ public final class StateStore: Sendable {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(5)
+        // In WAL mode NORMAL keeps every committed transaction across a crash or SIGKILL of the
+        // bot (only a power loss may drop the last ones) and saves an fsync per transaction.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator(migrations).migrate(database)
     }

@@ -1,38 +1,8 @@
 import Foundation
 import Logging
 import Testing
+import RingBotTestSupport
 @testable import RingBotHTTP
-
-/// Collects log records in memory.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var records: [String] = []
-
-    func append(_ record: String) { lock.withLock { records.append(record) } }
-    var all: [String] { lock.withLock { records } }
-
-    var logger: Logger {
-        var logger = Logger(label: "test") { _ in Handler(capture: self) }
-        logger.logLevel = .debug
-        return logger
-    }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            capture.append("\(event.level) \(event.message) \(fields.joined(separator: " "))")
-        }
-    }
-}
 
 @Suite struct LoggingTests {
     @Test func logsMethodAndPathButNoSecrets() async throws {

@@ -5,42 +5,65 @@ import RingBotHTTP
 import RingBotCore
 import RingBotRuntime
 import RingBotTestSupport
+import Synchronization
 @testable import RingBotMatrix
 
 /// A scripted homeserver: answers by path, serves the given sync answers in order
 /// and, when they run out, asks the bot to stop and waits to be cancelled.
-final class FakeHomeserver: @unchecked Sendable {
-    // @unchecked: the mutable fields are only accessed while holding `lock`.
-    private let lock = NSLock()
-    private var syncs: [JSONValue]
-    private var sent: [(url: String, content: JSONValue)] = []
-    private var tokenValid = true
-    private var logins = 0
-    private var typing: [String] = []
+final class FakeHomeserver: Sendable {
+    private struct State {
+        var syncs: [JSONValue]
+        var sent: [(url: String, content: JSONValue)] = []
+        var tokenValid = true
+        var logins = 0
+        var typing: [String] = []
+        var whenIdle: (@Sendable () -> Void)?
+        var pages: [JSONValue] = []
+    }
+
+    private final class Shared: Sendable {
+        let state: Mutex<State>
+        init(_ state: State) { self.state = Mutex(state) }
+    }
+
+    private let shared: Shared
+    let transport: FakeTransport
+
+    init(syncs: [JSONValue]) {
+        let shared = Shared(State(syncs: syncs))
+        self.shared = shared
+        transport = FakeTransport { request, _ in try await Self.answer(request, shared) }
+    }
+
     /// Called when the scripted syncs have run out (tests stop the runtime there).
-    var whenIdle: (@Sendable () -> Void)?
+    var whenIdle: (@Sendable () -> Void)? {
+        get { shared.state.withLock { $0.whenIdle } }
+        set { shared.state.withLock { $0.whenIdle = newValue } }
+    }
     /// Answers to `/messages`, in order.
-    var pages: [JSONValue] = []
+    var pages: [JSONValue] {
+        get { shared.state.withLock { $0.pages } }
+        set { shared.state.withLock { $0.pages = newValue } }
+    }
+    var sentMessages: [(url: String, content: JSONValue)] { shared.state.withLock { $0.sent } }
+    var loginCount: Int { shared.state.withLock { $0.logins } }
+    var typingRequests: [String] { shared.state.withLock { $0.typing } }
+    func invalidateToken() { shared.state.withLock { $0.tokenValid = false } }
 
-    init(syncs: [JSONValue]) { self.syncs = syncs }
-
-    var sentMessages: [(url: String, content: JSONValue)] { lock.withLock { sent } }
-    var loginCount: Int { lock.withLock { logins } }
-    var typingRequests: [String] { lock.withLock { typing } }
-    func invalidateToken() { lock.withLock { tokenValid = false } }
-
-    lazy var transport = FakeTransport { [unowned self] request, _ in try await self.answer(request) }
-
-    private func answer(_ request: HTTPRequest) async throws -> HTTPResponse {
+    private static func answer(_ request: HTTPRequest, _ shared: Shared) async throws -> HTTPResponse {
         if request.url == "https://hs.x/_matrix/client/versions" {
             return json(200, ["versions": ["r0.6.1", "v1.1", "v1.11"]])
         }
         let path = request.url.replacingOccurrences(of: "https://hs.x/_matrix/client/v3/", with: "")
         if path == "login" {
-            lock.withLock { logins += 1; tokenValid = true }
-            return json(200, ["access_token": .string("TOKEN\(loginCount)"), "user_id": "@bot:x", "device_id": "DEV"])
+            let count = shared.state.withLock { state -> Int in
+                state.logins += 1
+                state.tokenValid = true
+                return state.logins
+            }
+            return json(200, ["access_token": .string("TOKEN\(count)"), "user_id": "@bot:x", "device_id": "DEV"])
         }
-        if !lock.withLock({ tokenValid }) {
+        if !shared.state.withLock({ $0.tokenValid }) {
             return json(401, ["errcode": "M_UNKNOWN_TOKEN", "error": "Unknown token"])
         }
         switch true {
@@ -49,20 +72,23 @@ final class FakeHomeserver: @unchecked Sendable {
         case path.hasSuffix("/filter"): return json(200, ["filter_id": "F"])
         case path.hasPrefix("join/") || path.hasSuffix("/leave"): return json(200, [:])
         case path.contains("/typing/"):
-            lock.withLock { typing.append(request.url) }
+            shared.state.withLock { $0.typing.append(request.url) }
             return json(200, [:])
         case path.hasSuffix("/joined_members"): return json(200, ["joined": ["@bot:x": [:], "@a:x": [:], "@b:x": [:]]])
         case path.contains("/send/"):
-            lock.withLock { sent.append((request.url, (try? JSONValue.parse(request.body ?? [])) ?? .null)) }
-            return json(200, ["event_id": .string("$reply\(sentMessages.count)")])
+            let count = shared.state.withLock { state -> Int in
+                state.sent.append((request.url, (try? JSONValue.parse(request.body ?? [])) ?? .null))
+                return state.sent.count
+            }
+            return json(200, ["event_id": .string("$reply\(count)")])
         case path.contains("/messages?"):
-            return json(200, lock.withLock { pages.isEmpty ? ["chunk": []] : pages.removeFirst() })
+            return json(200, shared.state.withLock { $0.pages.isEmpty ? ["chunk": []] : $0.pages.removeFirst() })
         case path.hasPrefix("sync"):
-            if let next = lock.withLock({ () -> JSONValue? in syncs.isEmpty ? nil : syncs.removeFirst() }) {
+            if let next = shared.state.withLock({ state -> JSONValue? in state.syncs.isEmpty ? nil : state.syncs.removeFirst() }) {
                 if let status = next["__status"]?.intValue { return json(status, next) }
                 return json(200, next)
             }
-            whenIdle?()
+            shared.state.withLock { $0.whenIdle }?()
             try await Task.sleep(for: .seconds(3600))
             throw CancellationError()
         default:
@@ -288,6 +314,51 @@ struct MatrixBot {
         }
     }
 
+    @Test func fragmentsInADirectChatGetOneReplyToTheLastAfterATypingNotice() async throws {
+        let store = try MatrixStore.inMemory()
+        try store.saveSyncPosition("s0")
+        let fragments = ["so", "my whatsapp", "calls", "they just say calling"]
+        let server = FakeHomeserver(syncs: fragments.enumerated().map { index, text in
+            ["next_batch": .string("s\(index + 1)"),
+             "rooms": ["join": ["!dm:x": room([message("$f\(index)", from: "@a:x", text)], members: 2)]]]
+        })
+        try await makeBot(server, store: store, fragmentWait: .seconds(2), assistant: try TestKnowledge.real()).run()
+        #expect(server.sentMessages.map(\.url) == [
+            "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: "$f3"))",
+        ])
+        #expect(server.sentMessages.first?.content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$f3"]])
+        #expect(server.typingRequests == ["https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/typing/%40bot%3Ax"])
+        #expect(try (0..<4).allSatisfy { try store.isHandled(messageID: "$f\($0)") })
+        #expect(try store.syncPosition() == "s4")
+    }
+
+    @Test func inAGroupANameInPassingIsNotAnsweredButAFollowUpInTheBotsThreadIs() async throws {
+        let store = try MatrixStore.inMemory()
+        try store.saveSyncPosition("s0")
+        func inThread(_ id: String, _ body: String) -> JSONValue {
+            var event = message(id, from: "@b:x", body)
+            if case .object(var fields) = event, case .object(var content)? = fields["content"] {
+                content["m.relates_to"] = ["rel_type": "m.thread", "event_id": "$root"]
+                fields["content"] = .object(content)
+                event = .object(fields)
+            }
+            return event
+        }
+        let server = FakeHomeserver(syncs: [
+            ["next_batch": "s1", "rooms": ["join": ["!group:x": room([
+                message("$passing", from: "@b:x", "the ringbot is useful"),
+                inThread("$ask", "RingBot: why no ringing"),
+                inThread("$follow", "and on android"),
+                message("$elsewhere", from: "@b:x", "and on android"),
+            ])]]],
+        ])
+        try await makeBot(server, store: store).run()
+        #expect(server.sentMessages.map(\.url) == ["$ask", "$follow"].map {
+            "https://hs.x/_matrix/client/v3/rooms/%21group%3Ax/send/m.room.message/\(TransactionID.reply(to: $0))"
+        })
+        #expect(try store.store.unansweredQuestions().map(\.text).contains("the ringbot is useful") == false)
+    }
+
     @Test func aFloodGetsOneNoticeAndEveryMessageIsStillAnswered() async throws {
         let store = try MatrixStore.inMemory()
         try store.saveSyncPosition("s0")
@@ -304,5 +375,58 @@ struct MatrixBot {
         #expect(bodies[2] == FloodControl.slowDownText)
         #expect(server.sentMessages[2].content["m.relates_to"] == ["m.in_reply_to": ["event_id": "$q3"]])
         #expect(try (1...4).allSatisfy { try store.isHandled(messageID: "$q\($0)") })
+    }
+}
+
+@Suite struct MatrixConnectTests {
+    func connect(_ answer: @escaping @Sendable (HTTPRequest) -> HTTPResponse) async throws -> String {
+        let transport = FakeTransport { request, _ in answer(request) }
+        let http = MatrixHTTP(baseURL: "https://hs.x/matrix", transport: transport, logger: LogCapture().logger,
+                              maxFailures: 0, sleep: { _ in }, random: { 0 })
+        let platform = MatrixPlatform(
+            configuration: MatrixBotConfiguration(homeserver: "https://hs.x/matrix", userID: "@bot:x", password: "PW"),
+            client: MatrixClient(http: http), store: try MatrixStore.inMemory(), logger: LogCapture().logger)
+        return try await platform.connect()
+    }
+
+    @Test func aBaseURLWithAPathIsNamedAsSuchNotBlamedOnTheCredentials() async throws {
+        await #expect {
+            try await connect { _ in json(404, ["errcode": "M_UNRECOGNIZED", "error": "Unrecognized request"]) }
+        } throws: { error in
+            let text = "\(error)"
+            return (error as? ChatPlatformError)?.kind == .permanent && text.contains("does not serve the Matrix client API")
+                && text.contains("without a path") && !text.contains("PASSWORD")
+        }
+    }
+
+    @Test func aServerWithoutV11IsUnsupported() async throws {
+        await #expect {
+            try await connect { _ in json(200, ["versions": ["r0.5.0"]]) }
+        } throws: { error in
+            (error as? ChatPlatformError)?.kind == .permanent && "\(error)".contains("needs v1.1 or later")
+        }
+    }
+
+    @Test func aTLSFailureIsPermanentAndSaysWhatToCheck() async throws {
+        let transport = FakeTransport { _, _ in throw HTTPError.tls }
+        let http = MatrixHTTP(baseURL: "https://hs.x:8008", transport: transport, logger: LogCapture().logger,
+                              maxFailures: 0, sleep: { _ in }, random: { 0 })
+        await #expect {
+            try await http.send(.get, "/_matrix/client/versions", purpose: "check the homeserver")
+        } throws: { error in
+            (error as? ChatPlatformError)?.kind == .permanent && "\(error)".contains("use http://")
+        }
+    }
+
+    @Test func aNetworkFailureIsHandedBackToTheRuntimeAsTransient() async throws {
+        let transport = FakeTransport { _, _ in throw FakeNetworkError() }
+        let http = MatrixHTTP(baseURL: "https://hs.x", transport: transport, logger: LogCapture().logger,
+                              maxFailures: 0, sleep: { _ in }, random: { 0 })
+        await #expect {
+            try await http.send(.get, "/x", purpose: "x")
+        } throws: { error in
+            (error as? ChatPlatformError)?.isTransient == true
+        }
+        #expect(transport.requests.count == 1)
     }
 }

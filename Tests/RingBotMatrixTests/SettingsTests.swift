@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RingBotRuntime
 @testable import RingBotMatrix
 
 @Suite final class SettingsTests {
@@ -107,6 +108,35 @@ import Testing
             environment["RINGBOT_MATRIX_HOMESERVER"] = loopback
             #expect(error(nil, environment) == nil, "\(loopback)")
         }
+    }
+
+    @Test func anUnquotedUserIdGetsAHintAndAMissingFileNoFoundationDump() throws {
+        let unquoted = try file("homeserver: https://matrix.example.org\nuser: @ringbot:example.org\n")
+        let message = try #require(error(unquoted, base))
+        #expect(message.contains("line 2: a value starting with `@` must be quoted in YAML, e.g. user: \"@ringbot:example.org\""), "\(message)")
+        let missing = directory.appendingPathComponent("nope.yaml").path
+        #expect(error(missing, base) == "cannot read the config file \(missing): No such file or directory; check the --config path")
+        #expect(error(directory.path, base)?.contains("NSCocoaErrorDomain") == false)
+    }
+
+    @Test func theRuntimeKeysAndTheirDefaults() throws {
+        let defaults = try MatrixSettings.load(configFile: nil, environment: base).runtime
+        #expect(defaults.flood == FloodControlSettings(maxMessages: 10, window: 60, slowInterval: 1, hardLimit: 100, coolDown: 60))
+        #expect(defaults.fragmentWait == .seconds(2))
+        #expect(defaults.pollTimeout == .seconds(30))
+        let path = try file("""
+            fragment_wait_seconds: 0.5
+            sync_timeout_ms: 1000
+            flood: {max_messages: 5, slow_interval_seconds: 2, hard_limit: 50}
+            """)
+        let runtime = try MatrixSettings.load(configFile: path, environment: base).runtime
+        #expect(runtime.fragmentWait == .milliseconds(500))
+        #expect(runtime.pollTimeout == .seconds(1))
+        #expect(runtime.flood == FloodControlSettings(maxMessages: 5, slowInterval: 2, hardLimit: 50))
+        let bad = try file("flood: {max_mesages: 5}\n")
+        #expect(error(bad, base)?.contains("unknown key `flood.max_mesages`") == true)
+        let negative = try file("flood: {hard_limit: -1}\n")
+        #expect(error(negative, base)?.contains("`flood.hard_limit` must be a number of 0 or more") == true)
     }
 
     @Test func theDescriptionNeverShowsSecrets() throws {

@@ -108,6 +108,16 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(platform.polls.contains { $0.timeout <= .milliseconds(300) })
     }
 
+    @Test func aFragmentIsAnsweredEvenWhenThePlatformCannotShortenItsPoll() async throws {
+        let store = try StateStore()
+        let platform = ScriptedPlatform([.messages([.test("f1", "so")])])
+        platform.ignoreTimeouts()
+        try await runScript(platform, store: store, assistant: try TestKnowledge.real(),
+                            settings: quickSettings(fragmentWait: .milliseconds(300)))
+        #expect(platform.sent.map(\.answers) == [["f1"]])
+        #expect(try store.cursor(for: AccountKey(platform: "test", account: "bot"))?.cursor == "c1")
+    }
+
     // MARK: Flood control
 
     @Test func aBurstOf30QuestionsIsAnsweredInFullWithOneNotice() async throws {

@@ -34,6 +34,7 @@ public final class ScriptedPlatform: ChatPlatform, Sendable {
         var delivery: DeliveryCheck = .unknown
         var whenIdle: (@Sendable () -> Void)?
         var sendDelay: Duration = .zero
+        var ignoresTimeouts = false
     }
 
     private let state: Mutex<State>
@@ -63,6 +64,9 @@ public final class ScriptedPlatform: ChatPlatform, Sendable {
     public func failSends(_ errors: [ChatPlatformError]) { state.withLock { $0.sendFailures = errors } }
     /// What ``checkDelivery(of:)`` answers.
     public func answerDeliveryChecks(_ answer: DeliveryCheck) { state.withLock { $0.delivery = answer } }
+    /// Once the script has run out, every poll waits an hour whatever its timeout (a platform
+    /// whose long poll cannot be shortened); the runtime must cancel it.
+    public func ignoreTimeouts() { state.withLock { $0.ignoresTimeouts = true } }
     /// Each send takes this long (to stop in the middle of one).
     public func delaySends(_ delay: Duration) { state.withLock { $0.sendDelay = delay } }
 
@@ -83,12 +87,12 @@ public final class ScriptedPlatform: ChatPlatform, Sendable {
     }
 
     public func poll(from cursor: String?, timeout: Duration) async throws -> PollResult<String> {
-        let (step, index, idle): (Step?, Int, (@Sendable () -> Void)?) = state.withLock { state in
+        let (step, index, idle, ignoresTimeout): (Step?, Int, (@Sendable () -> Void)?, Bool) = state.withLock { state in
             state.polls.append(Poll(cursor: cursor, timeout: timeout))
-            if cursor == nil { return (.messages([]), state.polled, nil) }
-            guard !state.steps.isEmpty else { return (nil, state.polled, state.whenIdle) }
+            if cursor == nil { return (.messages([]), state.polled, nil, false) }
+            guard !state.steps.isEmpty else { return (nil, state.polled, state.whenIdle, state.ignoresTimeouts) }
             state.polled += 1
-            return (state.steps.removeFirst(), state.polled, nil)
+            return (state.steps.removeFirst(), state.polled, nil, false)
         }
         switch step {
         case .messages(let messages)?:
@@ -97,7 +101,7 @@ public final class ScriptedPlatform: ChatPlatform, Sendable {
             throw error
         case nil:
             if timeout >= .seconds(1) { idle?() }
-            try await Task.sleep(for: timeout)
+            try await Task.sleep(for: ignoresTimeout ? .seconds(3600) : timeout)
             return PollResult(messages: [], nextCursor: cursor ?? "c0")
         }
     }
