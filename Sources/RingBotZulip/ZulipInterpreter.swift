@@ -2,7 +2,8 @@ import Foundation
 
 /// Decides which Zulip messages are for the bot and cleans their text:
 ///
-/// - the bot's own messages are ignored;
+/// - the bot's own messages are ignored, and so are other bots' (Zulip gives every bot an
+///   email whose local part ends in `-bot`, system bots included), so two bots never talk in a loop;
 /// - a direct message is ``ZulipAddressing/direct`` (every one is answered);
 /// - a channel message is ``ZulipAddressing/mentioned`` when the server flagged it `mentioned`
 ///   or it holds a non-silent mention of the bot (`@**RingBot**`, `@**RingBot|8**`), else
@@ -18,7 +19,7 @@ public struct ZulipInterpreter: Sendable {
 
     /// The question in `message`, or `nil` when it is the bot's own or holds no text.
     public func interpret(_ message: ZulipMessage, flags: [String]) -> ZulipQuestion? {
-        guard message.senderID != identity.userID else { return nil }
+        guard message.senderID != identity.userID, !Self.isBotAddress(message.senderEmail) else { return nil }
         let mentioned = flags.contains("mentioned") || mentionsBot(message.content)
         let text = Self.collapse(removingMentions(Self.removingQuotes(message.content)))
         let room: String
@@ -47,6 +48,13 @@ public struct ZulipInterpreter: Sendable {
                                       quotedText: text)
         return ZulipQuestion(id: String(message.id), room: room, sender: String(message.senderID), thread: thread,
                              text: text, sentAt: message.sentAt, addressing: addressing, target: target)
+    }
+
+    /// Whether `email` is a bot's: Zulip makes bot emails `<name>-bot@<domain>` (e.g.
+    /// `notification-bot@zulip.com`, `ringbot-bot@chat.example.org`).
+    static func isBotAddress(_ email: String) -> Bool {
+        guard let at = email.lastIndex(of: "@") else { return false }
+        return email[..<at].lowercased().hasSuffix("-bot")
     }
 
     /// Whether `content` holds a non-silent mention of the bot, by name or by id.

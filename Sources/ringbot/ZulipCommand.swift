@@ -12,16 +12,17 @@ struct ZulipCommand: AsyncParsableCommand {
         commandName: "zulip",
         abstract: "Run the bot on a Zulip server until SIGINT or SIGTERM.",
         discussion: """
-            Settings come from --config FILE (YAML) and these environment variables, which win:
+            Settings come from --config FILE (YAML) and these environment variables,
+            which win:
               RINGBOT_ZULIP_SITE     the server's base URL, e.g. https://chat.example.org
               RINGBOT_ZULIP_EMAIL    the bot's email address
               RINGBOT_ZULIP_API_KEY  the bot's API key
-              RINGBOT_ZULIPRC        a zuliprc file (as downloaded from the bot's settings) instead
-              RINGBOT_ZULIP_CA_FILE        a PEM file of certificate authorities to trust (own CA)
+              RINGBOT_ZULIPRC        a zuliprc file (from the bot's settings) instead
+              RINGBOT_ZULIP_CA_FILE  a PEM file of CAs to trust (a server's own CA)
               RINGBOT_STATE_DIR      state folder (default ./.ringbot-state)
             The API key is accepted only from the environment or a zuliprc file.
-            Direct messages are all answered; in channels, messages that mention the bot
-            (@**RingBot**) and follow-ups in a topic where it answered.
+            Direct messages are all answered; in channels, messages that mention the
+            bot (@**RingBot**) and follow-ups in a topic where it answered.
             SIGHUP reloads the knowledge without stopping.
             """)
 

@@ -19,9 +19,13 @@ import Testing
         #expect(interpreter.interpret(group, flags: [])?.target.destination == .direct(userIDs: [10, 11]))
     }
 
-    @Test func theBotsOwnMessagesAreIgnored() throws {
+    @Test func theBotsOwnMessagesAndOtherBotsAreIgnored() throws {
         let own = try decode(message(id: 7, sender: (8, "ringbot-bot@zulip.example", "RingBot"), content: "answer"))
         #expect(interpreter.interpret(own, flags: ["read"]) == nil)
+        let welcome = try decode(message(id: 8, sender: (3, "welcome-bot@zulip.example", "Welcome Bot"), content: "Hi!"))
+        #expect(interpreter.interpret(welcome, flags: []) == nil)
+        let robert = try decode(message(id: 9, sender: (12, "bot@zulip.example", "Robert"), content: "Hi!"))
+        #expect(interpreter.interpret(robert, flags: []) != nil)
     }
 
     @Test func aChannelMessageIsAddressedByTheMentionedFlagOrAMentionOfTheBot() throws {

@@ -170,6 +170,13 @@ def run(fake):
     violations = fake.control("/control/violations")["violations"]
     check(violations == [], "the official client's requests all match the published API", violations)
 
+    # The check itself can fail: a parameter the API does not have is refused and recorded.
+    bogus = bot.call_endpoint(url="messages", method="GET",
+                              request={"anchor": "newest", "num_before": 1, "num_after": 0, "bogus_parameter": 1})
+    violations = fake.control("/control/violations")["violations"]
+    check(bogus["result"] == "error" and len(violations) == 1 and "unknown parameter `bogus_parameter`" in violations[0],
+          "a request outside the published API is refused and recorded", (bogus, violations))
+
 
 if __name__ == "__main__":
     main()
