@@ -17,7 +17,10 @@ final class ZulipBotProcess {
     private let arguments: [String]
     private var process: Process?
 
-    init(server: FakeZulipServer, stateDirectory: String, config: String? = nil, trustFake: Bool = true) {
+    /// - Parameter zuliprc: give the credentials, site and CA file in this zuliprc file
+    ///   (`RINGBOT_ZULIPRC`) instead of the environment.
+    init(server: FakeZulipServer, stateDirectory: String, config: String? = nil, trustFake: Bool = true,
+         zuliprc: String? = nil) {
         self.stateDirectory = stateDirectory
         logPath = stateDirectory + ".stderr.log"
         stdoutPath = stateDirectory + ".stdout.log"
@@ -32,6 +35,12 @@ final class ZulipBotProcess {
         environment["RINGBOT_STATE_DIR"] = stateDirectory
         environment["RINGBOT_ZULIP_CA_FILE"] = trustFake ? server.caFile : nil
         environment["RINGBOT_ZULIPRC"] = nil
+        if let zuliprc {
+            for name in ["RINGBOT_ZULIP_SITE", "RINGBOT_ZULIP_EMAIL", "RINGBOT_ZULIP_API_KEY", "RINGBOT_ZULIP_CA_FILE"] {
+                environment[name] = nil
+            }
+            environment["RINGBOT_ZULIPRC"] = zuliprc
+        }
         self.environment = environment
         arguments = ["zulip", "--knowledge", ZulipPaths.knowledge, "--log-level", "trace"]
             + (config.map { ["--config", $0] } ?? [])

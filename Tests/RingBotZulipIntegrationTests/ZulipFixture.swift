@@ -27,6 +27,18 @@ final class ZulipFixture {
         }
     }
 
+    /// Waits for a reply to `id`; fails at once, with the end of the bot's log, if the bot exits.
+    @discardableResult
+    func awaitReply(to id: Int, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
+        try await eventually("a reply to message \(id) (bot log: \(bot.logPath))", timeout: timeout) {
+            if let reply = try await server.replies(to: id).first { return reply }
+            if !bot.isRunning {
+                throw ZulipTestError("the bot exited (status \(bot.exitStatus ?? -1)) before replying to \(id): \(bot.log.suffix(1500))")
+            }
+            return nil
+        }
+    }
+
     /// Records an issue for every request of the bot that Zulip's published API does not describe.
     func expectNoAPIViolations(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let violations = try await server.violations()

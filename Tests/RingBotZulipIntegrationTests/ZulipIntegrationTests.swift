@@ -11,7 +11,7 @@ import Testing
         #expect(oracle.map(\.intent) == ["stuck_on_calling", "stuck_on_calling"])
         for (turn, expected) in zip(turns, oracle) {
             let question = try await server.directMessage(from: server.alice, turn)
-            let reply = try await server.awaitReply(to: question)
+            let reply = try await fixture.awaitReply(to: question)
             #expect(reply["type"] as? String == "private")
             let recipients = (reply["display_recipient"] as? [[String: Any]])?.compactMap { $0["email"] as? String }
             #expect(Set(recipients ?? []) == [server.alice.email, server.bot.email])
@@ -26,6 +26,25 @@ import Testing
         #expect(fixture.bot.log.contains("stopped; state saved"))
     }
 
+    @Test func aZuliprcFileAndTheDefaultSettingsAreEnough() async throws {
+        let fixture = try await ZulipFixture(name: "zuliprc", start: false)
+        let server = fixture.server
+        let rc = fixture.directory + "/zuliprc"
+        try """
+            [api]
+            email=\(server.bot.email)
+            key=\(server.bot.api_key)
+            site=\(server.baseURL)
+            cert_bundle=\(server.caFile)
+            """.write(toFile: rc, atomically: true, encoding: .utf8)
+        let bot = ZulipBotProcess(server: server, stateDirectory: fixture.directory + "/rc-state", zuliprc: rc)
+        try await bot.start()
+        let question = try await server.directMessage(from: server.alice, "my whatsapp calls say calling instead of ringing")
+        _ = try await server.awaitReply(to: question)
+        #expect(try await bot.terminate() == 0)
+        try await fixture.expectNoAPIViolations()
+    }
+
     @Test func inAChannelOnlyMentionsAndFollowUpsAreAnsweredInTheSameTopic() async throws {
         let fixture = try await ZulipFixture(name: "stream")
         let server = fixture.server
@@ -33,20 +52,20 @@ import Testing
         let silent = try await server.streamMessage(from: server.bob, topic: "calls", "as @_**RingBot** said, calls say calling")
         let question = try await server.streamMessage(from: server.alice, topic: "Calls",
                                                       "@**RingBot** my whatsapp calls say calling instead of ringing")
-        let reply = try await server.awaitReply(to: question)
+        let reply = try await fixture.awaitReply(to: question)
         #expect(reply["type"] as? String == "stream" && reply["display_recipient"] as? String == "support")
         #expect(reply["subject"] as? String == "Calls")
         #expect((reply["content"] as? String)?.contains("```quote\nmy whatsapp calls say calling instead of ringing\n```") == true)
 
         let followUp = try await server.streamMessage(from: server.alice, topic: "calls", "on iphone")
-        let second = try await server.awaitReply(to: followUp)
+        let second = try await fixture.awaitReply(to: followUp)
         #expect((second["subject"] as? String)?.lowercased() == "calls")
         let oracle = try replTurns(["my whatsapp calls say calling instead of ringing", "on iphone"])
         #expect(plainWords(answerPart(second)) == plainWords(oracle[1].reply))
 
         // A later mention is answered after the earlier messages, so those were seen and passed over.
         let marker = try await server.streamMessage(from: server.bob, topic: "other", "@**RingBot** what does ringing mean")
-        _ = try await server.awaitReply(to: marker)
+        _ = try await fixture.awaitReply(to: marker)
         #expect(try await server.replies(to: chatter).isEmpty)
         #expect(try await server.replies(to: silent).isEmpty)
         #expect(try await server.botMessages().count == 3)
@@ -75,7 +94,7 @@ import Testing
         }
         // A reply more (a duplicate) would come right after; give it the time of a few polls.
         let extraWait = try await server.directMessage(from: server.alice, "what does ringing mean on whatsapp")
-        _ = try await server.awaitReply(to: extraWait)
+        _ = try await fixture.awaitReply(to: extraWait)
         for question in questions {
             #expect(try await server.replies(to: question).count == 1, "message \(question)")
         }
@@ -88,14 +107,14 @@ import Testing
         let fixture = try await ZulipFixture(name: "outage")
         let server = fixture.server
         let first = try await server.directMessage(from: server.alice, "my whatsapp calls say calling instead of ringing")
-        _ = try await server.awaitReply(to: first)
+        _ = try await fixture.awaitReply(to: first)
 
         // A restart keeps the event queues (Zulip dumps and reloads them): the bot goes on with its queue.
         try await server.stop()
         try await Task.sleep(for: .seconds(2))
         try await server.start()
         let afterRestart = try await server.directMessage(from: server.alice, "on iphone")
-        _ = try await server.awaitReply(to: afterRestart, timeout: .seconds(90))
+        _ = try await fixture.awaitReply(to: afterRestart, timeout: .seconds(90))
 
         // An outage: the API refuses connections while a user writes; the bot catches up afterwards.
         try await server.control("/control/cut", [:])
@@ -103,7 +122,7 @@ import Testing
         try await Task.sleep(for: .seconds(3))
         #expect(try await server.replies(to: duringOutage).isEmpty)
         try await server.control("/control/restore", [:])
-        _ = try await server.awaitReply(to: duringOutage, timeout: .seconds(90))
+        _ = try await fixture.awaitReply(to: duringOutage, timeout: .seconds(90))
         #expect(fixture.bot.isRunning)
         #expect(try await server.botMessages().count == 3)
         try await fixture.expectNoAPIViolations()
@@ -114,7 +133,7 @@ import Testing
         let fixture = try await ZulipFixture(name: "expiry")
         let server = fixture.server
         let before = try await server.directMessage(from: server.alice, "my whatsapp calls say calling instead of ringing")
-        _ = try await server.awaitReply(to: before)
+        _ = try await fixture.awaitReply(to: before)
         #expect(try await fixture.bot.terminate() == 0)
 
         let whileDown = try await server.directMessage(from: server.bob, "why does whatsapp say calling")
@@ -124,11 +143,11 @@ import Testing
         #expect(try await server.queues().isEmpty)
 
         try await fixture.bot.start()
-        _ = try await server.awaitReply(to: whileDown)
-        _ = try await server.awaitReply(to: mention)
+        _ = try await fixture.awaitReply(to: whileDown)
+        _ = try await fixture.awaitReply(to: mention)
         #expect(fixture.bot.log.contains("the Zulip event queue is gone"))
         let after = try await server.directMessage(from: server.alice, "on iphone")
-        _ = try await server.awaitReply(to: after)
+        _ = try await fixture.awaitReply(to: after)
         #expect(try await server.replies(to: before).count == 1)
         #expect(try await server.botMessages().count == 4)
         try await fixture.expectNoAPIViolations()
@@ -141,7 +160,7 @@ import Testing
         try await server.control("/control/fail", ["method": "POST", "path": "/messages", "status": 429, "count": 2, "retry_after": 1.0])
         try await server.control("/control/fail", ["method": "GET", "path": "/events", "status": 502, "count": 2])
         let question = try await server.directMessage(from: server.alice, "my whatsapp calls say calling instead of ringing")
-        _ = try await server.awaitReply(to: question, timeout: .seconds(60))
+        _ = try await fixture.awaitReply(to: question, timeout: .seconds(60))
         let sends = try await server.requests().filter {
             $0["method"] as? String == "POST" && $0["path"] as? String == "/api/v1/messages"
         }.compactMap { $0["status"] as? Int }
