@@ -55,14 +55,13 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // The Matrix connector and its SQLite state store.
+        // The Matrix adapter (a ChatPlatform) and its session tables.
         .target(name: "RingBotMatrix", dependencies: [
             "RingBotCore",
             "RingBotRuntime",
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         // The Zulip connector: event queue long-poll, gap filling, Markdown replies (Tests/Support/zulip has its fake server).
         .target(name: "RingBotZulip", dependencies: [

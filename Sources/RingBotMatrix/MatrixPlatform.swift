@@ -14,19 +14,19 @@ import RingBotRuntime
 public actor MatrixPlatform: ChatPlatform {
     public typealias Target = Question
 
-    private let configuration: MatrixBotConfiguration
-    private let client: MatrixClient
-    private let store: MatrixStore
-    private let logger: Logger
-    private let clock: @Sendable () -> Date
+    let configuration: MatrixBotConfiguration
+    let client: MatrixClient
+    let store: MatrixStore
+    let logger: Logger
+    let clock: @Sendable () -> Date
 
-    private var userID: String
-    private var deviceID: String?
-    private var interpreter: MessageInterpreter
-    private var filterID: String?
-    private var memberCounts: [String: Int] = [:]
-    private var encryptedRooms: Set<String> = []
-    private var refusedSyncs = 0
+    var userID: String
+    var deviceID: String?
+    var interpreter: MessageInterpreter
+    var filterID: String?
+    var memberCounts: [String: Int] = [:]
+    var encryptedRooms: Set<String> = []
+    var refusedSyncs = 0
 
     /// The text sent once to an encrypted room.
     public static let encryptionNoticeText =
@@ -51,7 +51,7 @@ public actor MatrixPlatform: ChatPlatform {
             userID: configuration.userID, displayName: nil, prefix: configuration.commandPrefix))
     }
 
-    private var account: AccountKey { AccountKey(platform: platformName, account: userID) }
+    var account: AccountKey { AccountKey(platform: platformName, account: userID) }
 
     // MARK: Connect
 
@@ -65,98 +65,6 @@ public actor MatrixPlatform: ChatPlatform {
             "homeserver": "\(client.http.baseURL)", "user": "\(userID)", "device": "\(deviceID ?? "?")",
         ])
         return userID
-    }
-
-    /// `GET /_matrix/client/versions`: a 404 means the URL is not a homeserver's base URL
-    /// (e.g. it has a path); a server without v1.1+ cannot serve the `/v3` API the bot uses.
-    private func checkServer() async throws {
-        let answer: JSONValue
-        do {
-            answer = try await client.versions()
-        } catch let error as MatrixError {
-            throw MatrixProblem.notAMatrixServer(client.http.baseURL, status: error.status)
-        }
-        let versions = answer["versions"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let modern = versions.contains { version in
-            guard version.hasPrefix("v"), let major = Int(version.dropFirst().split(separator: ".").first ?? "") else { return false }
-            return major >= 1 && version != "v1.0"
-        }
-        if !modern { throw MatrixProblem.unsupported(client.http.baseURL, versions: versions) }
-    }
-
-    private func authenticate() async throws {
-        if let token = configuration.accessToken {
-            client.setAccessToken(token)
-            do {
-                try await adoptSession(saving: nil)
-                return
-            } catch let error as MatrixError where error.isUnknownToken {
-                guard configuration.password != nil else { throw MatrixProblem.tokenRejectedNoPassword }
-                logger.warning("the given access token was rejected; logging in with the password")
-            }
-        }
-        if let stored = try store.session(), stored.homeserver == client.http.baseURL,
-           stored.userID == configuration.userID {
-            client.setAccessToken(stored.accessToken)
-            do {
-                try await adoptSession(saving: nil)
-                logger.info("reusing the stored session", metadata: ["device": "\(stored.deviceID ?? "?")"])
-                return
-            } catch let error as MatrixError where error.isUnknownToken {
-                logger.warning("the stored access token was rejected; logging in again")
-                try store.clearSession()
-                deviceID = stored.deviceID
-            }
-        }
-        try await logIn()
-    }
-
-    private func adoptSession(saving session: MatrixSession?) async throws {
-        let identity = try await client.whoami()
-        guard identity.userID == configuration.userID else {
-            throw MatrixProblem.wrongUser(expected: configuration.userID, actual: identity.userID)
-        }
-        userID = identity.userID
-        deviceID = identity.deviceID
-        if let session { try store.saveSession(session) }
-    }
-
-    private func logIn() async throws {
-        guard let password = configuration.password else {
-            throw configuration.accessToken == nil ? MatrixProblem.noCredentials : MatrixProblem.tokenRejectedNoPassword
-        }
-        let session: MatrixSession
-        do {
-            session = try await client.login(user: configuration.userID, password: password, deviceID: deviceID)
-        } catch let error as MatrixError {
-            throw MatrixProblem.loginRefused(error)
-        }
-        client.setAccessToken(session.accessToken)
-        try await adoptSession(saving: session)
-        logger.info("logged in", metadata: ["device": "\(session.deviceID ?? "?")"])
-    }
-
-    /// Runs `operation`; if the token was rejected, logs in again (when a password is set) and retries once.
-    @discardableResult
-    private func withSession<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
-        do {
-            return try await operation()
-        } catch let error as MatrixError where error.isUnknownToken {
-            guard configuration.password != nil else { throw MatrixProblem.tokenRejectedNoPassword }
-            logger.warning("the access token was rejected; logging in again")
-            try store.clearSession()
-            try await logIn()
-            return try await operation()
-        }
-    }
-
-    private func currentFilterID(forceUpload: Bool = false) async throws -> String {
-        let key = "filter:\(userID)#v\(SyncFilter.version)#\(configuration.timelineLimit)"
-        if !forceUpload, let stored = try store.store.value(key, for: account) { return stored }
-        let definition = SyncFilter.definition(timelineLimit: configuration.timelineLimit)
-        let id = try await withSession { try await self.client.uploadFilter(userID: self.userID, filter: definition) }
-        try store.store.setValue(id, key, for: account)
-        return id
     }
 
     // MARK: Poll
@@ -262,92 +170,6 @@ public actor MatrixPlatform: ChatPlatform {
         return InboundMessage(id: question.eventID, room: roomID, sender: question.sender, thread: question.threadRoot,
                               text: question.text.trimmingCharacters(in: .whitespacesAndNewlines),
                               sentAt: question.sentAt ?? clock(), addressing: addressing, target: question)
-    }
-
-    /// The events a cut (`limited`) timeline left out: pages back through `/messages`
-    /// until the events are older than the saved cursor (minus a minute of slack;
-    /// handled events are skipped by the runtime anyway), at most five pages.
-    private func backfill(_ room: JoinedRoomUpdate) async throws -> [RoomEvent] {
-        guard let start = room.previousBatch, let savedAt = try store.store.cursor(for: account)?.savedAt else {
-            logger.warning("some messages of a busy room were skipped by the server", metadata: ["room": "\(room.roomID)"])
-            return []
-        }
-        let boundary = savedAt.addingTimeInterval(-60)
-        let known = Set(room.timeline.map(\.eventID))
-        var collected: [RoomEvent] = []
-        var from: String? = start
-        var pages = 0
-        do {
-            paging: while let token = from, pages < 5 {
-                let page = try await withSession {
-                    try await self.client.messagesBefore(roomID: room.roomID, from: token, limit: 100)
-                }
-                pages += 1
-                for json in page.events {
-                    guard let event = RoomEvent(json: json) else { continue }
-                    if let sentAt = event.sentAt, sentAt < boundary { break paging }
-                    if !known.contains(event.eventID) { collected.append(event) }
-                }
-                if page.events.isEmpty || page.end == token { break }
-                from = page.end
-            }
-        } catch let error as MatrixError {
-            logger.warning("could not read the messages a busy room skipped", metadata: [
-                "room": "\(room.roomID)", "error": "\(error)",
-            ])
-        }
-        logger.info("filled a gap in a busy room", metadata: ["room": "\(room.roomID)", "events": "\(collected.count)"])
-        return collected.reversed()
-    }
-
-    private func handle(_ invite: RoomInvite) async throws {
-        let inviter = invite.inviter ?? "unknown"
-        do {
-            if configuration.invitePolicy.accepts(inviter: invite.inviter) {
-                try await withSession { try await self.client.join(roomID: invite.roomID) }
-                logger.info("accepted an invite", metadata: ["room": "\(invite.roomID)", "inviter": "\(inviter)"])
-            } else {
-                try await withSession { try await self.client.leave(roomID: invite.roomID) }
-                logger.info("declined an invite from a user not on the allow list",
-                            metadata: ["room": "\(invite.roomID)", "inviter": "\(inviter)"])
-            }
-        } catch let error as MatrixError {
-            logger.warning("could not answer an invite", metadata: ["room": "\(invite.roomID)", "error": "\(error)"])
-        }
-    }
-
-    private func noteEncrypted(_ roomID: String) async throws {
-        encryptedRooms.insert(roomID)
-        guard !(try store.isEncryptedRoomNotified(roomID)) else { return }
-        do {
-            try await withSession {
-                try await self.client.send(roomID: roomID, eventType: "m.room.message",
-                                           transactionID: TransactionID.encryptionNotice(in: roomID),
-                                           content: ReplyComposer.standalone(text: Self.encryptionNoticeText))
-            }
-            logger.info("told an encrypted room that it is not supported", metadata: ["room": "\(roomID)"])
-        } catch let error as MatrixError {
-            logger.warning("could not tell an encrypted room it is not supported",
-                           metadata: ["room": "\(roomID)", "error": "\(error)"])
-        }
-        try store.markEncryptedRoomNotified(roomID, at: clock())
-    }
-
-    private func roomKind(_ roomID: String) async throws -> RoomKind {
-        let count: Int
-        if let known = memberCounts[roomID] {
-            count = known
-        } else {
-            do {
-                count = try await withSession { try await self.client.joinedMembers(roomID: roomID) }.count
-            } catch let error as MatrixError {
-                logger.warning("could not count a room's members", metadata: ["room": "\(roomID)", "error": "\(error)"])
-                count = 3
-            }
-            memberCounts[roomID] = count
-        }
-        if count <= 2 { return .direct }
-        return configuration.supportRooms.contains(roomID) ? .support : .group
     }
 
     // MARK: Send

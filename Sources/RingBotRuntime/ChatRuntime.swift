@@ -9,25 +9,26 @@ import RingBotCore
 /// Stopping: a long poll or a back-off wait is abandoned at once; a reply being sent gets
 /// ``RuntimeSettings/stopGrace`` to finish (else the outbox keeps it for the next start).
 public actor ChatRuntime<Platform: ChatPlatform> {
-    private typealias Message = InboundMessage<Platform.Target>
+    typealias Message = InboundMessage<Platform.Target>
 
-    private let platform: Platform
-    private let store: StateStore
-    private let assistants: AssistantBox
-    private let settings: RuntimeSettings
-    private let logger: Logger
-    private let now: @Sendable () -> Date
-    private let stop = StopSignal()
-    private let monitor: ConnectionMonitor
+    let platform: Platform
+    let store: StateStore
+    let assistants: AssistantBox
+    let settings: RuntimeSettings
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let stop = StopSignal()
+    let monitor: ConnectionMonitor
 
-    private var flood: FloodControl
-    private var account = AccountKey(platform: "", account: "")
-    private var pending: FragmentBuffer<Platform.Target>
-    private var lastAnswer: [ConversationKey: ContinuousClock.Instant] = [:]
-    private var inFlight: [String: OutboxEntry] = [:]
-    private var pseudonymizer: SenderPseudonymizer?
-    private var startedAt = Date()
-    private var backlogAnswered = 0
+    var flood: FloodControl
+    var account = AccountKey(platform: "", account: "")
+    var pending: FragmentBuffer<Platform.Target>
+    var paced: PacedQueue<Platform.Target>
+    var lastAnswer: [ConversationKey: ContinuousClock.Instant] = [:]
+    var inFlight: [String: OutboxEntry] = [:]
+    var pseudonymizer: SenderPseudonymizer?
+    var startedAt = Date()
+    var backlogAnswered = 0
 
     /// - Parameters:
     ///   - store: the state folder's store (cursors, conversations, outbox, report).
@@ -46,6 +47,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         self.monitor = ConnectionMonitor(logger: logger)
         self.flood = FloodControl(settings: settings.flood)
         self.pending = FragmentBuffer(wait: settings.fragmentWait, maxFragments: settings.maxFragments)
+        self.paced = PacedQueue(interval: .milliseconds(Int64((settings.flood.slowInterval * 1000).rounded())))
     }
 
     /// Asks ``run()`` to return (see the type's notes on stopping). Safe from any thread.
@@ -88,7 +90,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         var saved = cursor
         /// Saves the cursor once nothing before it waits to be answered.
         func settle() throws {
-            guard pending.isEmpty, let position = cursor, position != saved else { return }
+            guard pending.isEmpty, paced.isEmpty, let position = cursor, position != saved else { return }
             try store.saveCursor(position, for: account, at: now())
             saved = position
             noteBacklog()
@@ -125,7 +127,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         let poll: @Sendable () async throws -> PollResult<Platform.Target> = {
             try await self.retrying("poll", attempts: nil) { try await self.platform.poll(from: position, timeout: timeout) }
         }
-        guard !pending.isEmpty else { return try await poll() }
+        guard !pending.isEmpty || !paced.isEmpty else { return try await poll() }
         return try await withThrowingTaskGroup(of: PollResult<Platform.Target>?.self) { group in
             group.addTask { try await poll() }
             group.addTask {
@@ -138,7 +140,9 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     }
 
     private func pollTimeout() -> Duration {
-        guard let deadline = pending.earliestDeadline else { return settings.pollTimeout }
+        guard let deadline = [pending.earliestDeadline, paced.earliestDue].compactMap({ $0 }).min() else {
+            return settings.pollTimeout
+        }
         let remaining = ContinuousClock.now.duration(to: deadline)
         return max(.zero, min(settings.pollTimeout, remaining))
     }
@@ -154,7 +158,7 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     private func receive(_ message: Message) async throws {
         if try store.isHandled(message.id, for: account) { return }
         let key = account.conversation(room: message.room, user: message.sender)
-        if pending.contains(message.id, in: key) { return }
+        if pending.contains(message.id, in: key) || paced.contains(message.id, in: key) { return }
         let assistant = assistants.current
         switch message.addressing {
         case .direct, .mentioned:
@@ -176,6 +180,14 @@ public actor ChatRuntime<Platform: ChatPlatform> {
             return
         }
         let waits = message.addressing == .direct && settings.fragmentWait > .zero
+        if pending[key] == nil, case .slow(let notice) = decision {
+            try await slowDown(message, key: key, notice: notice)
+            return
+        }
+        if paced.isQueued(key) {
+            paced.enqueue(message, for: key, lastAnswer: lastAnswer[key], now: ContinuousClock.now)   // keep the order
+            return
+        }
         if let last = pending[key]?.messages.last {
             if message.sentAt.timeIntervalSince(last.sentAt) > 30 {
                 try await flush(key)   // an old fragment and a new message: not one question
@@ -200,15 +212,29 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         try await answer([message], flood: [decision], key: key)
     }
 
-    /// Answers every group whose wait is over (all of them when `force`).
+    /// Past flood control's limit: one notice at once, then the message waits its turn in the slow lane.
+    private func slowDown(_ message: Message, key: ConversationKey, notice: Bool) async throws {
+        if notice {
+            try await sendNotice(FloodControl.slowDownText, to: message, key: key)
+            logger.info("flood control: answering a user more slowly", metadata: ["room": "\(message.room)"])
+        }
+        paced.enqueue(message, for: key, lastAnswer: lastAnswer[key], now: ContinuousClock.now)
+    }
+
+    /// Answers every fragment group whose wait is over and the slow lane's due messages
+    /// (all of them when `force`).
     private func flushDue(force: Bool) async throws {
         for key in pending.due(at: ContinuousClock.now, all: force) {
             if stop.isRequested { return }
             try await flush(key)
         }
+        for (key, message) in paced.takeDue(at: ContinuousClock.now, all: force) {
+            if stop.isRequested { return }
+            try await answer([message], flood: [.allow], key: key)
+        }
     }
 
-    private func flush(_ key: ConversationKey) async throws {
+    func flush(_ key: ConversationKey) async throws {
         guard let group = pending.take(key) else { return }
         try await answer(group.messages, flood: group.flood, key: key)
     }
@@ -223,156 +249,8 @@ public actor ChatRuntime<Platform: ChatPlatform> {
         }
     }
 
-    private static func joined(_ messages: [Message]) -> String {
+    static func joined(_ messages: [Message]) -> String {
         messages.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
             .joined(separator: " ")
-    }
-
-    // MARK: Answering
-
-    /// Answers `messages` (one message, or the fragments of one question) with one reply to the last.
-    private func answer(_ messages: [Message], flood decisions: [FloodDecision], key: ConversationKey) async throws {
-        guard let last = messages.last else { return }
-        let ids = messages.map(\.id)
-        if decisions.contains(.slow(notice: true)) {
-            try await sendNotice(FloodControl.slowDownText, to: last, key: key)
-            logger.info("flood control: answering a user more slowly", metadata: ["room": "\(last.room)"])
-        }
-        if decisions.contains(where: { if case .slow = $0 { true } else { false } }), let previous = lastAnswer[key] {
-            let ready = previous + Self.duration(settings.flood.slowInterval)
-            let wait = ContinuousClock.now.duration(to: ready)
-            if wait > .zero { try await stop.sleep(for: wait) }
-        }
-        let started = ContinuousClock.now
-        var text = Self.joined(messages)
-        if text.isEmpty && last.addressing != .direct { text = "help" }
-        let assistant = assistants.current
-        var state = try store.conversationState(for: key) ?? ConversationState()
-        let reply = assistant.respond(to: text, state: &state, now: last.sentAt)
-        var unanswered: [UnansweredQuestion] = []
-        if !reply.answered {
-            unanswered.append(UnansweredQuestion(
-                text: text, askedAt: last.sentAt, senderHash: try senderPseudonymizer().pseudonym(for: last.sender),
-                bestGuess: reply.bestGuess?.intent ?? reply.intent, confidence: reply.bestGuess?.confidence ?? reply.confidence,
-                platform: account.platform))
-        }
-        let outgoing = OutgoingReply(content: .answer(reply.document), inReplyTo: last, answers: ids,
-                                     idempotencyKey: Self.idempotencyKey(for: last.id))
-        let delivered = try await deliver(outgoing, key: key)
-        try store.commit(CompletedTurn(conversation: key, messageIDs: ids, state: delivered ? state : nil,
-                                       unanswered: delivered ? unanswered : [], outboxKey: outgoing.idempotencyKey,
-                                       answeredThread: delivered ? last.thread : nil, completedAt: now()))
-        lastAnswer[key] = ContinuousClock.now
-        if last.sentAt < startedAt.addingTimeInterval(-5) { backlogAnswered += messages.count }
-        guard delivered else { return }
-        let elapsed = started.duration(to: ContinuousClock.now)
-        logger.info("answered", metadata: [
-            "topic": "\(reply.intent)", "answered": "\(reply.answered)",
-            "confidence": "\(String(format: "%.2f", reply.confidence))",
-            "latency_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
-            "messages": "\(messages.count)",
-        ])
-    }
-
-    /// Records `outgoing` in the outbox, resolves a send left in flight by an earlier run,
-    /// and sends. Returns `false` when the platform rejected it for good.
-    private func deliver(_ outgoing: OutgoingReply<Platform.Target>, key: ConversationKey) async throws -> Bool {
-        if inFlight.removeValue(forKey: outgoing.idempotencyKey) != nil && !platform.sendsAreIdempotent {
-            switch try await retrying("check a reply sent before the stop", attempts: nil, {
-                try await self.platform.checkDelivery(of: outgoing)
-            }) {
-            case .delivered:
-                logger.info("a reply sent before the last stop had arrived; not sending it again",
-                            metadata: ["message": "\(outgoing.inReplyTo.id)"])
-                return true
-            case .notDelivered:
-                break
-            case .unknown:
-                logger.warning("a reply was being sent when the bot last stopped and the platform cannot tell whether it arrived; sending it again (the user may see it twice)",
-                               metadata: ["message": "\(outgoing.inReplyTo.id)"])
-            }
-        }
-        try store.recordOutgoing(OutboxEntry(conversation: key, key: outgoing.idempotencyKey,
-                                             messageIDs: outgoing.answers, createdAt: now()))
-        do {
-            _ = try await stop.finishing(within: settings.stopGrace) {
-                try await self.retrying("send a reply", attempts: nil, abandonOnStop: false) { try await self.platform.send(outgoing) }
-            }
-            return true
-        } catch let error as ChatPlatformError where error.kind == .rejected {
-            logger.warning("the platform refused a reply; the message is counted as handled",
-                           metadata: ["room": "\(outgoing.inReplyTo.room)", "error": "\(error)"])
-            return false
-        }
-    }
-
-    private func sendNotice(_ text: String, to message: Message, key: ConversationKey) async throws {
-        let notice = OutgoingReply(content: .notice(text), inReplyTo: message, answers: [message.id],
-                                   idempotencyKey: "ringbot-slow-" + SHA256.hex(message.id).prefix(32))
-        do {
-            _ = try await stop.finishing(within: settings.stopGrace) {
-                try await self.retrying("send a notice", attempts: nil, abandonOnStop: false) { try await self.platform.send(notice) }
-            }
-        } catch let error as ChatPlatformError where error.kind == .rejected {
-            logger.warning("the platform refused a notice", metadata: ["room": "\(message.room)", "error": "\(error)"])
-        }
-    }
-
-    /// Past flood control's hard limit: not answered, recorded for the report.
-    private func recordUnanswered(_ message: Message, key: ConversationKey) async throws {
-        let question = UnansweredQuestion(
-            text: message.text, askedAt: message.sentAt,
-            senderHash: try senderPseudonymizer().pseudonym(for: message.sender),
-            bestGuess: UnansweredQuestion.notAnsweredFlood, confidence: 0, platform: account.platform)
-        try store.commit(CompletedTurn(conversation: key, messageIDs: [message.id], state: nil,
-                                       unanswered: [question], completedAt: now()))
-        logger.warning("flood control: a message past the hard limit was recorded as unanswered",
-                       metadata: ["room": "\(message.room)"])
-    }
-
-    private func senderPseudonymizer() throws -> SenderPseudonymizer {
-        if let pseudonymizer { return pseudonymizer }
-        let made = try store.senderPseudonymizer()
-        pseudonymizer = made
-        return made
-    }
-
-    /// `ringbot-` and 32 hex digits of SHA-256 of the message id: the same reply always gets the same key.
-    public static func idempotencyKey(for messageID: String) -> String {
-        "ringbot-" + SHA256.hex(messageID).prefix(32)
-    }
-
-    private static func duration(_ seconds: TimeInterval) -> Duration {
-        .milliseconds(Int64((seconds * 1000).rounded()))
-    }
-
-    // MARK: Retries
-
-    /// Runs `operation`, retrying transient failures with back-off until it succeeds, a stop
-    /// is requested, or (`attempts` given) it failed that many times: then it throws a
-    /// permanent error naming the last failure.
-    /// With `abandonOnStop` false (a reply being sent), an attempt in progress is not
-    /// abandoned by a stop (the caller bounds it); a back-off wait always is.
-    private func retrying<T: Sendable>(_ purpose: String, attempts: Int?, abandonOnStop: Bool = true,
-                                       _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        var failures = 0
-        while true {
-            if stop.isRequested { throw CancellationError() }
-            do {
-                let value = abandonOnStop ? try await stop.cancellingOnStop(operation) : try await operation()
-                monitor.succeeded()
-                return value
-            } catch let error as ChatPlatformError {
-                guard case .transient(let retryAfter) = error.kind else { throw error }
-                failures += 1
-                if let attempts, failures >= attempts {
-                    throw ChatPlatformError.permanent("\(error.description) (gave up after \(failures) tries at the first start; check the settings)")
-                }
-                monitor.failed(reason: "\(purpose): \(error.description)")
-                var delay = settings.backoff.delay(attempt: failures - 1, random: { Double.random(in: 0...1) })
-                if let retryAfter, retryAfter > delay { delay = retryAfter }
-                try await stop.sleep(for: delay)
-            }
-        }
     }
 }

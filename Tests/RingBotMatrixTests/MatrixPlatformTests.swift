@@ -88,6 +88,12 @@ final class FakeHomeserver: Sendable {
                 if let status = next["__status"]?.intValue { return json(status, next) }
                 return json(200, next)
             }
+            // A short sync (the runtime has answers due soon) gets an empty batch; a long one ends the script.
+            let query = URLComponents(string: request.url)?.queryItems ?? []
+            if let timeout = query.first(where: { $0.name == "timeout" })?.value.flatMap(Int.init), timeout < 1000 {
+                try await Task.sleep(for: .milliseconds(timeout))
+                return json(200, ["next_batch": .string(query.first { $0.name == "since" }?.value ?? "s0")])
+            }
             shared.state.withLock { $0.whenIdle }?()
             try await Task.sleep(for: .seconds(3600))
             throw CancellationError()

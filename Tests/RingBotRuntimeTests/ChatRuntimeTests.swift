@@ -8,9 +8,10 @@ import RingBotTestSupport
 /// Runs `platform` on a runtime until its script runs out; returns the logs.
 @discardableResult
 func runScript(_ platform: ScriptedPlatform, store: StateStore, assistant: Assistant = TestKnowledge.tiny(),
-               settings: RuntimeSettings = quickSettings(), logs: LogCapture = LogCapture()) async throws -> LogCapture {
+               settings: RuntimeSettings = quickSettings(), logs: LogCapture = LogCapture(),
+               clock: ManualClock = ManualClock()) async throws -> LogCapture {
     let runtime = ChatRuntime(platform: platform, store: store, assistants: AssistantBox(assistant), settings: settings,
-                              logger: logs.logger)
+                              logger: logs.logger, now: { clock.now })
     platform.whenIdle { runtime.requestStop() }
     try await runtime.run()
     return logs
@@ -43,6 +44,20 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         let again = ScriptedPlatform(script)
         try await runScript(again, store: store)
         #expect(again.sent.isEmpty)
+    }
+
+    @Test func storedTimesComeFromTheClockAndQuestionsKeepTheServersTime() async throws {
+        let store = try StateStore()
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let asked = Date(timeIntervalSince1970: 1_799_999_000)
+        let platform = ScriptedPlatform([.messages([.test("m1", "what is the weather?", at: asked)])])
+        let logs = try await runScript(platform, store: store, clock: clock)
+        let account = AccountKey(platform: "test", account: "bot")
+        #expect(try store.cursor(for: account)?.savedAt == clock.now)
+        #expect(try store.unansweredQuestions().map(\.askedAt) == [asked])
+        // Sent long before the start: counted as the backlog of a restart.
+        #expect(logs.lines(containing: "answered the messages sent while the bot was not running count=1").count == 1)
+        #expect(logs.lines(containing: "what is the weather").isEmpty)   // no message text in the log
     }
 
     @Test func twoPlatformsShareOneStoreWithoutMixingConversations() async throws {
@@ -129,6 +144,22 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(answers.map(\.inReplyTo.id) == messages.map(\.id))
         #expect(platform.sentTexts.filter { $0 == FloodControl.slowDownText }.count == 1)
         #expect(try store.unansweredQuestions().filter { $0.bestGuess == UnansweredQuestion.notAnsweredFlood }.isEmpty)
+    }
+
+    @Test func aFlooderIsSlowedDownWithoutDelayingAnyoneElse() async throws {
+        let store = try StateStore()
+        var settings = quickSettings()
+        settings.flood = FloodControlSettings(maxMessages: 2, window: 60, slowInterval: 0.2)
+        let flood = (1...5).map { InboundMessage.test("a\($0)", "question \($0)?", from: "@a", at: t0) }
+        let platform = ScriptedPlatform([.messages(flood + [.test("b1", "my question?", from: "@b", room: "!dm2", at: t0)])])
+        try await runScript(platform, store: store, settings: settings)
+        let sent = platform.sent.map { reply -> String in
+            if case .notice = reply.content { return "notice:" + reply.inReplyTo.id }
+            return reply.inReplyTo.id
+        }
+        #expect(sent == ["a1", "a2", "notice:a3", "b1", "a3", "a4", "a5"])
+        // Every message was answered once; the cursor was saved once the slow lane was empty.
+        #expect(try store.cursor(for: AccountKey(platform: "test", account: "bot"))?.cursor == "c1")
     }
 
     @Test func pastTheHardLimitMessagesAreRecordedNotDropped() async throws {
