@@ -69,7 +69,6 @@ let package = Package(
             "RingBotRuntime",
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
