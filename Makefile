@@ -5,9 +5,11 @@ SWIFT          ?= swift
 CACHE_DIR      ?= $(HOME)/.cache/ringbot
 SYNAPSE_VENV   ?= $(CACHE_DIR)/synapse-venv
 TELEGRAM_VENV  ?= $(CACHE_DIR)/telegram-venv
+ZULIP_VENV     ?= $(CACHE_DIR)/zulip-venv
 BUILD_FLAGS    ?=
 export RINGBOT_SYNAPSE_VENV := $(SYNAPSE_VENV)
 export RINGBOT_TELEGRAM_VENV := $(TELEGRAM_VENV)
+export RINGBOT_ZULIP_VENV := $(ZULIP_VENV)
 # The sentence encoder's folder: `make model MODEL_DIR=...` (also read by run/test/bench), else
 # $RINGBOT_MODEL_DIR, else ~/.cache/ringbot/models/all-MiniLM-L6-v2.
 MODEL_DIR      ?=
@@ -15,20 +17,22 @@ ifneq ($(MODEL_DIR),)
 export RINGBOT_MODEL_DIR := $(MODEL_DIR)
 endif
 
-.PHONY: run test bench build release deps synapse telegram-client model check-kb clean fuzz
+.PHONY: run test bench build release deps synapse telegram-client zulip-client model check-kb clean fuzz
 
 run: deps model
 	@$(SWIFT) build $(BUILD_FLAGS) --product ringbot >&2
 	@"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" repl
 
-test: deps synapse telegram-client model
+test: deps synapse telegram-client zulip-client model
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	@# Compile the knowledge once up front, so parallel tests find the hybrid matcher's cache warm.
 	"$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/ringbot" kb compile
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
 # Speed and memory, measured on the release binary as deployed (static Swift runtime):
-# the core's figures, then the end-to-end Matrix figures against a throw-away Synapse.
+# the core's and the encoder's figures, then the end-to-end Matrix figures against a throw-away
+# Synapse and the Telegram and Zulip figures against their fake servers (each next to the
+# server's own round trip).
 RELEASE := -c release --static-swift-stdlib
 DEV_TSV ?= Tests/Data/dev.tsv
 
@@ -40,6 +44,8 @@ bench: deps synapse model
 	"$(SYNAPSE_VENV)/bin/python" Tests/Support/synapse/matrix-bench.py \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 	python3 Tests/Support/telegram/telegram-bench.py \
+		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
+	python3 Tests/Support/zulip/zulip-bench.py \
 		--ringbot "$$($(SWIFT) build $(RELEASE) --show-bin-path)/ringbot" --data $(DEV_TSV)
 
 build: deps
@@ -71,6 +77,10 @@ deps:
 # checked against Tests/Support/model.sha256.
 model:
 	@Tests/Support/fetch-model.sh
+
+# A cached virtualenv with Zulip's own Python client, which checks the fake Zulip server.
+zulip-client:
+	@Tests/Support/install-zulip-client.sh "$(ZULIP_VENV)"
 
 # A cached virtualenv with Synapse, for the Matrix integration tests.
 synapse:

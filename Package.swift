@@ -74,6 +74,13 @@ let package = Package(
             "RingBotHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The Zulip connector: event queue long-poll, gap filling, Markdown replies (Tests/Support/zulip has its fake server).
+        .target(name: "RingBotZulip", dependencies: [
+            "RingBotCore",
+            "RingBotRuntime",
+            "RingBotHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
         .target(name: "RingBotEncoder", dependencies: ["RingBotCore", "CEncoderKernels"]),
@@ -101,6 +108,7 @@ let package = Package(
             "RingBotRuntime",
             "RingBotMatrix",
             "RingBotTelegram",
+            "RingBotZulip",
             "RingBotTerminal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -135,6 +143,9 @@ let package = Package(
         .testTarget(name: "RingBotMatrixTests", dependencies: [
             "RingBotMatrix", "RingBotRuntime", "RingBotCore", "RingBotHTTP", "RingBotTestSupport",
         ]),
+        .testTarget(name: "RingBotZulipTests", dependencies: ["RingBotZulip", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
+        // Runs the built `ringbot zulip` against the fake Zulip server (Tests/Support/zulip).
+        .testTarget(name: "RingBotZulipIntegrationTests", dependencies: ["RingBotHTTP"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore", "CEncoderKernels"],
                     resources: [.copy("Fixtures")]),

@@ -15,6 +15,7 @@ struct RingBotCommand: AsyncParsableCommand {
             KBCommand.self,
             MatrixCommand.self,
             TelegramCommand.self,
+            ZulipCommand.self,
             ReportCommand.self,
         ],
         defaultSubcommand: ReplCommand.self

@@ -46,7 +46,7 @@ struct TelegramCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         BotRunner.bootstrapLogging(level: Logger.Level(rawValue: logLevel) ?? .info)
-        let assistant = try knowledgeOptions.loadAssistant()
+        let assistant = try await knowledgeOptions.loadAssistant()
         let logger = Logger(label: "ringbot.telegram")
         let folder = try BotRunner.openStateFolder(settings.stateDirectory, migrations: nil, logger: logger)
         // No logger on the HTTP client: the token is in every URL path, and the client logs paths.
