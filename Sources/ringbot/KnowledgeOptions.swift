@@ -99,7 +99,8 @@ struct KnowledgeOptions: ParsableArguments {
         case .lexical:
             return (Assistant(knowledge: knowledge, tuning: tuning), nil)
         case .hybrid:
-            let encoder = try loadEncoder()
+            // A chat message is read more than once (is it complete? then the answer): encode it once.
+            let encoder = RecentEmbeddings(try loadEncoder())
             let loader = HybridAssistantLoader(cache: CompiledMatcherCache(directory: CompiledMatcherCache.defaultDirectory()))
             let result = await loader.loadOffPool(knowledge: knowledge, directory: try directory(), tuning: tuning,
                                                   embedder: encoder, force: force, progress: Self.compileProgress())
