@@ -6,7 +6,9 @@ import Testing
 /// down, the state file's permissions.
 @Suite(.serialized) struct MatrixOperatorTests {
     @Test func fragmentsAreAnsweredTogetherOnceReplyingToTheLast() async throws {
-        let fixture = try await Fixture(name: "fragments")
+        // A wait longer than the default 2 s: the test's own sends must not outlast it on a loaded machine
+        // (the fourth fragment completes the question, so nothing waits for it to end).
+        let fixture = try await Fixture(name: "fragments", config: "flood: {max_messages: 0}\nfragment_wait_seconds: 10\n")
         let room = try await fixture.directChat(with: fixture.alice)
         let fragments = ["so", "my whatsapp", "calls", "they just say calling"]
         var sent: [String] = []

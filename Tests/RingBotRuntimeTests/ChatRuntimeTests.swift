@@ -86,7 +86,7 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         let platform = ScriptedPlatform(fragments.enumerated().map { index, text in
             .messages([.test("f\(index)", text, at: t0.addingTimeInterval(Double(index)))])
         })
-        try await runScript(platform, store: store, assistant: assistant, settings: quickSettings(fragmentWait: .seconds(2)))
+        try await runScript(platform, store: store, assistant: assistant, settings: quickSettings(fragmentWait: .seconds(30)))
         #expect(platform.sent.count == 1)
         let reply = try #require(platform.sent.first)
         #expect(reply.inReplyTo.id == "f3")
