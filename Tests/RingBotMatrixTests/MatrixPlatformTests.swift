@@ -328,7 +328,7 @@ struct MatrixBot {
             ["next_batch": .string("s\(index + 1)"),
              "rooms": ["join": ["!dm:x": room([message("$f\(index)", from: "@a:x", text)], members: 2)]]]
         })
-        try await makeBot(server, store: store, fragmentWait: .seconds(2), assistant: try TestKnowledge.real()).run()
+        try await makeBot(server, store: store, fragmentWait: .seconds(30), assistant: try TestKnowledge.real()).run()
         #expect(server.sentMessages.map(\.url) == [
             "https://hs.x/_matrix/client/v3/rooms/%21dm%3Ax/send/m.room.message/\(TransactionID.reply(to: "$f3"))",
         ])

@@ -40,9 +40,11 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(try store.isHandled("m1", for: account))
         #expect(try store.outbox(for: account).isEmpty)
 
-        // The same messages again (a replay after a crash) are not answered twice.
+        // The same messages again (a replay after a crash before the cursor was saved) are not answered twice.
+        try store.clearCursor(for: account)
         let again = ScriptedPlatform(script)
         try await runScript(again, store: store)
+        #expect(again.polls.contains { $0.cursor == "c0" })
         #expect(again.sent.isEmpty)
     }
 
@@ -86,7 +88,7 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         let platform = ScriptedPlatform(fragments.enumerated().map { index, text in
             .messages([.test("f\(index)", text, at: t0.addingTimeInterval(Double(index)))])
         })
-        try await runScript(platform, store: store, assistant: assistant, settings: quickSettings(fragmentWait: .seconds(2)))
+        try await runScript(platform, store: store, assistant: assistant, settings: quickSettings(fragmentWait: .seconds(30)))
         #expect(platform.sent.count == 1)
         let reply = try #require(platform.sent.first)
         #expect(reply.inReplyTo.id == "f3")

@@ -2,8 +2,10 @@ import Foundation
 import RingBotRuntime
 import Synchronization
 
-/// A ``ChatPlatform`` that plays a script: each poll returns the next step (messages, or a
-/// failure). When the script has run out, a short poll (under a second: the runtime is
+/// A ``ChatPlatform`` that plays a script: the poll from cursor `c<k>` returns step `k` and
+/// the cursor `c<k+1>` (a failure step is thrown once, then skipped); the first poll of a first
+/// start (no cursor) returns nothing and `c0`. Polling again from the same cursor returns the
+/// same step, as ``ChatPlatform`` requires (a cancelled poll loses nothing). When the script has run out, a short poll (under a second: the runtime is
 /// waiting for a fragment) returns nothing after its timeout, and the first long poll calls
 /// ``whenIdle`` (tests stop the runtime there) and waits to be cancelled. Records every call. Its `Target` is the message id.
 public final class ScriptedPlatform: ChatPlatform, Sendable {
@@ -23,7 +25,7 @@ public final class ScriptedPlatform: ChatPlatform, Sendable {
 
     private struct State {
         var steps: [Step]
-        var polled = 0
+        var failed: Set<Int> = []
         var polls: [Poll] = []
         var sent: [OutgoingReply<String>] = []
         var typing: [String] = []
@@ -89,14 +91,17 @@ public final class ScriptedPlatform: ChatPlatform, Sendable {
     public func poll(from cursor: String?, timeout: Duration) async throws -> PollResult<String> {
         let (step, index, idle, ignoresTimeout): (Step?, Int, (@Sendable () -> Void)?, Bool) = state.withLock { state in
             state.polls.append(Poll(cursor: cursor, timeout: timeout))
-            if cursor == nil { return (.messages([]), state.polled, nil, false) }
-            guard !state.steps.isEmpty else { return (nil, state.polled, state.whenIdle, state.ignoresTimeouts) }
-            state.polled += 1
-            return (state.steps.removeFirst(), state.polled, nil, false)
+            guard let cursor else { return (.messages([]), 0, nil, false) }
+            var index = Int(cursor.dropFirst()) ?? 0
+            // A failure is thrown once; the retry from the same cursor gets the step after it.
+            while index < state.steps.count, case .failure = state.steps[index], state.failed.contains(index) { index += 1 }
+            guard index < state.steps.count else { return (nil, index, state.whenIdle, state.ignoresTimeouts) }
+            if case .failure = state.steps[index] { state.failed.insert(index) }
+            return (state.steps[index], index + 1, nil, false)
         }
         switch step {
         case .messages(let messages)?:
-            return PollResult(messages: messages, nextCursor: "c\(index)")
+            return PollResult(messages: messages, nextCursor: "c\(index)")   // index: the next step
         case .failure(let error)?:
             throw error
         case nil:
