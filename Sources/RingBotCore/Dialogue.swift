@@ -183,7 +183,9 @@ struct Dialogue: Sendable {
         let count = turn.wordCount
         guard count > 0 else { return false }
         if count <= Self.fragmentWords { return true }
-        let anchored = !turn.analysis.terms.isEmpty && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
+        // Anchored: the knowledge has domain anchors and the message names one of them.
+        let anchored = !knowledge.lexicon.anchors.isEmpty && !turn.analysis.terms.isEmpty
+            && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
         return count <= Self.anchoredFragmentWords && anchored && !turn.text.contains("?")
     }
 

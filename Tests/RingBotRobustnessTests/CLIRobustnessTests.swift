@@ -175,7 +175,8 @@ struct CLIRobustnessTests {
         #expect(objects.count == CLIInput.lines.count, "\(objects.count) objects for \(CLIInput.lines.count) turns")
         for (object, line) in zip(objects, CLIInput.lines) {
             let context = "repl --json, turn \"\(line.name)\""
-            #expect(Array(object.keys).sorted() == ["intent", "platform", "reply"], "\(context): keys \(object.keys)")
+            // The contract's keys and `phones` (fields may be added, never renamed).
+            #expect(Array(object.keys).sorted() == ["intent", "phones", "platform", "reply"], "\(context): keys \(object.keys)")
             #expect((object["intent"] as? String).map(knownIntents.contains) == true, "\(context): intent \(String(describing: object["intent"]))")
             expectPlatform(object["platform"], context)
             let reply = object["reply"] as? String
