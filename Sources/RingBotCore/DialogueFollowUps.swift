@@ -6,8 +6,10 @@ extension Dialogue {
     static let causeFloor = 0.2
     /// An out-of-scope verdict this sure, on a message with more content words than a
     /// follow-up has, is a new question rather than a follow-up.
-    static let clearlyOutOfScope = 0.8
+    static let clearlyOutOfScope = 0.95
     static let followUpTerms = 4
+    /// An unclear message this short, with no follow-up cue, still leans on the topic.
+    static let shortUnclear = 3
 
     // MARK: - Phones
 
@@ -139,7 +141,7 @@ extension Dialogue {
                 : "Great. If anything else comes up with your WhatsApp calls, just ask."
             return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
         }
-        if turn.role == .fallback && (turn.wordCount <= 4 || result.confidence < 0.8) {
+        if turn.role == .fallback && turn.wordCount <= Self.shortUnclear {
             var text = "Sorry, I didn't quite get that. We were looking at this: \(current.title)."
             if fix != nil {
                 text += " Did my last suggestion help? If not, tell me and I'll give you the next thing to try."
