@@ -93,7 +93,7 @@ struct Dialogue: Sendable {
         }
 
         // 4. Solved, or thanks.
-        if turn.has(.fixed) && !turn.has(.notFixed) {
+        if turn.has(.fixed) && !turn.has(.notFixed) && !isQuestion(turn) {
             return solved(turn, state: &state)
         }
         if turn.role == .thanks && !turn.has(.notFixed) {
@@ -187,6 +187,16 @@ struct Dialogue: Sendable {
         let anchored = !knowledge.lexicon.anchors.isEmpty && !turn.analysis.terms.isEmpty
             && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
         return count <= Self.anchoredFragmentWords && anchored && !turn.text.contains("?")
+    }
+
+    /// Words that open a question: "how do I fix it" is not "fixed it".
+    static let questionWords: Set<String> = [
+        "how", "what", "why", "where", "when", "which", "can", "could", "will", "would", "should", "do", "does", "is", "are",
+    ]
+
+    /// A question, by its question mark or its first word.
+    func isQuestion(_ turn: Turn) -> Bool {
+        turn.text.contains("?") || turn.analysis.words.first.map(Self.questionWords.contains) == true
     }
 
     /// Whether the message says a `ruled_out_by` phrase of any topic.

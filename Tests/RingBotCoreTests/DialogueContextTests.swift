@@ -193,6 +193,29 @@ struct FollowUpTests {
     }
 }
 
+@Suite("Dialogue: closing")
+struct ClosingTests {
+    @Test("\"how do I fix it?\" is a question, not \"fixed it\"", arguments: ["how do i fix it on my phone?", "will that fix it?"])
+    func fixQuestion(text: String) throws {
+        var chat = try Conversation()
+        _ = chat.say(stuckQuestion)
+        let reply = chat.say(text)
+        #expect(reply.intent == "stuck_on_calling")
+        #expect(chat.state.topic == "stuck_on_calling")
+    }
+
+    @Test("\"thanks\" after \"that didn't work\" does not say it works")
+    func thanksAfterFailure() throws {
+        var chat = try Conversation()
+        _ = chat.say(stuckQuestion)
+        _ = chat.say("that didn't work")
+        let reply = chat.say("thanks")
+        #expect(reply.intent == "thanks")
+        #expect(!reply.plainText.lowercased().contains("glad"))
+        #expect(reply.plainText.contains("next thing to try"))
+    }
+}
+
 @Suite("Replies people read")
 struct ReplyShapeTests {
     @Test("every first answer to a topic fits a phone screen and has no nested quotes")
