@@ -96,7 +96,7 @@ struct Dialogue: Sendable {
         if turn.has(.fixed) && !turn.has(.notFixed) && !isQuestion(turn) {
             return solved(turn, state: &state)
         }
-        if turn.role == .thanks && !turn.has(.notFixed) {
+        if turn.role == .thanks && !turn.has(.notFixed) && !isQuestion(turn) {
             return thanked(turn, current: current, state: &state)
         }
 

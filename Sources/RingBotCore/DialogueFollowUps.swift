@@ -135,9 +135,10 @@ extension Dialogue {
             }
             return nextFix(current, turn: turn, state: &state, intro: nil)
         }
-        if turn.has(.acknowledge) {
+        // "Will that fix it?" reads as thanks to the matcher; it is a question about the suggestion.
+        if turn.has(.acknowledge) || turn.role == .thanks {
             let text = fix != nil || !current.steps.isEmpty
-                ? "Great, give it a try and tell me whether it rings. If it doesn't, I'll give you the next thing to try."
+                ? "Give it a try and tell me whether it rings. If it doesn't, I'll give you the next thing to try."
                 : "Great. If anything else comes up with your WhatsApp calls, just ask."
             return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
         }
