@@ -248,6 +248,7 @@ struct Dialogue: Sendable {
         state.fixesGiven = given.map { Self.qualifiedFixID($0, of: intent) }
         state.fragments = []
         state.lastStepsPlatform = composed.stepsPlatform
+        if !composed.offered.isEmpty { state.offered = composed.offered }
         return Reply(intent: intent.id, platform: composed.stepsPlatform, confidence: turn.result.confidence,
                      document: composed.document, answered: true, bestGuess: turn.result.ranked.first)
     }

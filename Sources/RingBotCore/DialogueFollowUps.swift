@@ -110,6 +110,11 @@ extension Dialogue {
         if turn.has(.askOther), let reply = otherOne(turn, current: current, intent: stepsIntent, fix: fix, state: &state) {
             return reply
         }
+        // "The first one" after "You can also ask me about: A; B."
+        if !state.offered.contains(current.id), turn.wordCount <= 6,
+           let pick = ordinalChoice(turn.analysis.words, among: state.offered), let intent = knowledge.intent(pick) {
+            return answer(intent, turn: turn, state: &state)
+        }
         if turn.has(.askCheck) {
             let text = fix?.text ?? current.explanation ?? current.summary
             return reply(current.id, state, result, ReplyDocument([.paragraph("The surest way to check: " + lowercasedFirst(text))]))
@@ -206,6 +211,14 @@ extension Dialogue {
             return reply(current.id, state, turn.result,
                          ReplyDocument([.paragraph(current.explanation ?? current.summary)]))
         }
+        return nil
+    }
+
+    /// "the first one", "2": the topic picked from those offered, by position.
+    func ordinalChoice(_ words: [String], among offered: [String]) -> String? {
+        let set = Set(words)
+        if offered.count > 0, !set.isDisjoint(with: ["first", "1", "former"]) { return offered[0] }
+        if offered.count > 1, !set.isDisjoint(with: ["second", "2", "latter", "last"]) { return offered[1] }
         return nil
     }
 
