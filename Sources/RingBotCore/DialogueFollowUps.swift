@@ -23,6 +23,8 @@ extension Dialogue {
         var named: [(owner: PhoneOwner, platform: Platform)] = []
         for mention in mentions {
             let owner = mention.owner ?? needed
+            // "a Samsung Galaxy" names one phone twice.
+            if named.contains(where: { $0.owner == owner && $0.platform == mention.platform }) { continue }
             state.setPlatform(mention.platform, of: owner)
             state.platform = mention.platform
             named.append((owner, mention.platform))
