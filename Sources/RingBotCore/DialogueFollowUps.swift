@@ -4,6 +4,10 @@
 extension Dialogue {
     /// Below this, the matcher's guess among a problem's causes is not trusted.
     static let causeFloor = 0.2
+    /// Cues that only make sense as a follow-up of the topic under discussion.
+    static let followUpCues: Set<DialogueCue> = [
+        .listCauses, .ownSide, .askHow, .askCheck, .askAfter, .askOther, .askWhy, .goOn, .plea, .acknowledge,
+    ]
     /// An out-of-scope verdict this sure, on a message with more content words than a
     /// follow-up has, is a new question rather than a follow-up.
     static let clearlyOutOfScope = 0.95
@@ -166,7 +170,10 @@ extension Dialogue {
     /// with words of its own ("how do I back up my chats").
     func leansOnTopic(_ turn: Turn, current: Intent) -> Bool {
         if turn.role == .topic && turn.confident {
-            return turn.result.intent == current.id || isParent(turn.result.intent, of: current)
+            if turn.result.intent == current.id || isParent(turn.result.intent, of: current) { return true }
+            // A weak guess at another topic does not outweigh a follow-up's own words.
+            return turn.result.confidence < Self.switchConfidence
+                && (!turn.named.isEmpty || !turn.analysis.cues.isDisjoint(with: Self.followUpCues))
         }
         if turn.confident && [.goodbye, .handoff, .greeting].contains(turn.role) { return false }
         if turn.role == .fallback && turn.result.confidence >= Self.clearlyOutOfScope {
