@@ -121,18 +121,17 @@ extension Dialogue {
            let pick = ordinalChoice(turn.analysis.words, among: state.offered), let intent = knowledge.intent(pick) {
             return answer(intent, turn: turn, state: &state)
         }
-        if turn.has(.askCheck) {
-            let text = fix?.text ?? current.explanation ?? current.summary
-            return reply(current.id, state, result, ReplyDocument([.paragraph("The surest way to check: " + lowercasedFirst(text))]))
+        if turn.has(.askCheck), let fix {
+            return reply(current.id, state, result, ReplyDocument([.paragraph("The surest way to check: " + lowercasedFirst(fix.text))]))
         }
-        if turn.has(.askAfter) {
+        if turn.has(.askAfter), fix != nil || !current.steps.isEmpty {
             let left = hasUntriedFix(current, state: state)
             return reply(current.id, state, result, ReplyDocument([.paragraph(
                 "Once that's done, call them again on WhatsApp: if it shows Ringing, it worked. "
                 + (left ? "If it still doesn't ring, tell me and I'll give you the next thing to try."
                         : "If it still doesn't ring, tell me and I'll tell you how to reach a person."))]))
         }
-        if turn.has(.askHow) {
+        if turn.has(.askHow), fix != nil || !current.steps.isEmpty {
             return composed(current, turn, composer.stepsAnswer(stepsIntent, fix: fix, phones: phones), state: &state)
         }
         if turn.has(.askWhy) {
