@@ -183,7 +183,7 @@ struct AnswerComposer: Sendable {
 
     /// For a message that is not a question on its own: a short prompt to go on.
     func fragmentPrompt() -> ReplyDocument {
-        ReplyDocument([.paragraph("I'm listening, go on. What happens when you call: does it stay on Calling, or ring once and then say Unavailable?")])
+        ReplyDocument([.paragraph("Go on, I'm listening. " + knowledge.settings.askMore)])
     }
 
     func clarify(_ first: Intent, _ second: Intent) -> ReplyDocument {

@@ -163,7 +163,7 @@ struct Dialogue: Sendable {
         }
         if turn.has(.notFixed) && current == nil {
             var response = reply(result.intent, state, result, ReplyDocument([
-                .paragraph("Sorry to hear that. What do you see when you call: does it stay on Calling, or ring once and then say Unavailable?"),
+                .paragraph("Sorry to hear that. " + knowledge.settings.askMore),
             ]))
             response.answered = false
             return response
