@@ -73,7 +73,10 @@ extension Dialogue {
     /// Which of `candidates` (cause topics) the message is about. Negations are left out to ask
     /// the matcher: "she never blocked me" is about the block.
     func identifyCause(_ turn: Turn, among candidates: [String]) -> String? {
-        if let named = candidates.first(where: { ruledOutByPhrase(turn, $0) }) { return named }
+        if turn.result.confidence >= Self.switchConfidence, candidates.contains(turn.result.intent) { return turn.result.intent }
+        // The most specific phrase wins: "background data is on" over "data is on".
+        let phrased = candidates.compactMap { id in ruledOutPhraseLength(turn, id).map { (id, $0) } }
+        if let best = phrased.max(by: { $0.1 < $1.1 }) { return best.0 }
         if turn.confident, candidates.contains(turn.result.intent) { return turn.result.intent }
         let stripped = turn.analysis.words.filter { !TextAnalyzer.negators.contains($0) }.joined(separator: " ")
         let ranked = matcher.classify(stripped).ranked
@@ -82,11 +85,16 @@ extension Dialogue {
 
     /// Whether the message says one of the topic's own `ruled_out_by` phrases.
     func ruledOutByPhrase(_ turn: Turn, _ topic: String) -> Bool {
-        guard let intent = knowledge.intent(topic) else { return false }
+        ruledOutPhraseLength(turn, topic) != nil
+    }
+
+    /// The word count of the longest `ruled_out_by` phrase of `topic` the message says, if any.
+    func ruledOutPhraseLength(_ turn: Turn, _ topic: String) -> Int? {
+        guard let intent = knowledge.intent(topic) else { return nil }
         let stems = turn.analysis.words.map(Stemmer.stem)
-        return intent.ruledOutBy.contains { phrase in
-            TextAnalyzer.containsLoosely(stems, TextNormalizer.tokens(phrase).map(Stemmer.stem))
-        }
+        return intent.ruledOutBy.map { TextNormalizer.tokens($0).map(Stemmer.stem) }
+            .filter { TextAnalyzer.containsLoosely(stems, $0) }
+            .map(\.count).max()
     }
 
     // MARK: - Follow-ups
