@@ -49,6 +49,8 @@ struct Dialogue: Sendable {
         var named: [(owner: PhoneOwner, platform: Platform)]
         /// The platform whose steps the previous reply showed.
         var previousStepsPlatform: Platform?
+        /// Phones named with no owner word, the owner guessed for them, and what that phone was before.
+        var unowned: [(owner: PhoneOwner, platform: Platform, previous: Platform?)] = []
 
         func has(_ cue: DialogueCue) -> Bool { analysis.cues.contains(cue) }
         var wordCount: Int { analysis.words.count }
@@ -68,7 +70,7 @@ struct Dialogue: Sendable {
                         confident: result.confidence >= matcher.threshold, mentions: mentions, named: [],
                         previousStepsPlatform: state.lastStepsPlatform)
         state.lastStepsPlatform = nil
-        turn.named = notePhones(turn, current: current, state: &state)
+        (turn.named, turn.unowned) = notePhones(turn, current: current, state: &state)
         var reply = respond(turn, current: current, state: &state)
         if reply.platform == nil { reply.platform = turn.named.last?.platform ?? state.platform }
         return reply
@@ -241,7 +243,19 @@ struct Dialogue: Sendable {
     // MARK: - Steps
 
     func answer(_ intent: Intent, turn: Turn, state: inout ConversationState, intro: String? = nil) -> Reply {
-        if state.topic != intent.id { state.fixesGiven = [] }
+        if state.topic != intent.id {
+            state.fixesGiven = []
+            // "How do I turn off DND on iPhone?": a phone named with no owner in a new question
+            // is the one this topic's first steps are done on (when they depend on the phone).
+            let first = composer.untried(intent, skipping: [], ruledOut: Set(state.ruledOut)).first
+            let needed = composer.doer(of: first, in: intent)
+            if first.map(\.steps.isPlatformSpecific) ?? intent.steps.isPlatformSpecific {
+                for guess in turn.unowned where guess.owner != needed {
+                    if guess.owner == .user { state.userPlatform = guess.previous } else { state.otherPlatform = guess.previous }
+                    state.setPlatform(guess.platform, of: needed)
+                }
+            }
+        }
         let (composed, given) = composer.answer(intent, phones: PhoneContext(state), ruledOut: Set(state.ruledOut),
                                                 withCauses: turn.has(.listCauses), intro: intro)
         state.topic = intent.id

@@ -68,6 +68,19 @@ struct WhosePhoneTests {
         #expect(fresh.state.userPlatform == .android, "force stop is done on the user's own phone")
     }
 
+    @Test("a brand named in a new question goes to the phone the topic's steps are done on")
+    func brandInQuestion() throws {
+        var chat = try Conversation()
+        let reply = chat.say("how to turn off dnd on iphone")
+        #expect(chat.state.otherPlatform == .ios)
+        #expect(chat.state.userPlatform == nil)
+        #expect(reply.plainText.contains("half-moon"))
+        #expect(!reply.plainText.contains("Which phone"))
+        var problem = try Conversation()
+        _ = problem.say("whatsapp calling not ringing oneplus")
+        #expect(problem.state.userPlatform == .android, "the first fix needs no phone: the brand is the user's")
+    }
+
     @Test("\"do I have to change something on my phone too?\" is answered from done_by")
     func ownSide() throws {
         var chat = try Conversation()
