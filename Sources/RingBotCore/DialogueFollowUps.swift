@@ -1,9 +1,6 @@
-/// The parts of the dialogue that read a message with the conversation as context:
-/// whose phone a brand belongs to, causes ruled out, and follow-ups that only make
-/// sense after the bot's last answer ("how?", "same for Android?", "and the other one?").
+/// Follow-ups that only make sense after the bot's last answer ("how?", "same for Android?",
+/// "and the other one?", "pls"): read with the topic under discussion as context.
 extension Dialogue {
-    /// Below this, the matcher's guess among a problem's causes is not trusted.
-    static let causeFloor = 0.2
     /// Cues that only make sense as a follow-up of the topic under discussion.
     static let followUpCues: Set<DialogueCue> = [
         .listCauses, .ownSide, .askHow, .askCheck, .askAfter, .askOther, .askWhy, .goOn, .plea, .acknowledge,
@@ -14,93 +11,6 @@ extension Dialogue {
     static let followUpTerms = 4
     /// An unclear message this short, with no follow-up cue, still leans on the topic.
     static let shortUnclear = 3
-
-    // MARK: - Phones
-
-    /// Notes the phones a message names: each on its owner's phone, or, with no owner word,
-    /// on the phone the current fix needs (the user's when nothing is under discussion).
-    func notePhones(_ turn: Turn, current: Intent?, state: inout ConversationState)
-        -> (named: [(owner: PhoneOwner, platform: Platform)], unowned: [(owner: PhoneOwner, platform: Platform, previous: Platform?)]) {
-        if let person = turn.mentions.person { state.otherPerson = person }
-        var mentions = turn.mentions.phones
-        if mentions.isEmpty, let platform = turn.analysis.platform { mentions = [PhoneMention(platform: platform, owner: nil)] }
-        let needed = current.map { neededPhone($0, state: state) } ?? .user
-        var named: [(owner: PhoneOwner, platform: Platform)] = []
-        var unowned: [(owner: PhoneOwner, platform: Platform, previous: Platform?)] = []
-        for mention in mentions {
-            let owner = mention.owner ?? needed
-            // "a Samsung Galaxy" names one phone twice.
-            if named.contains(where: { $0.owner == owner && $0.platform == mention.platform }) { continue }
-            if mention.owner == nil { unowned.append((owner, mention.platform, state.platform(of: owner))) }
-            state.setPlatform(mention.platform, of: owner)
-            state.platform = mention.platform
-            named.append((owner, mention.platform))
-        }
-        return (named, unowned)
-    }
-
-    /// Whose phone the current fix (or the topic's own steps) is done on.
-    func neededPhone(_ current: Intent, state: ConversationState) -> PhoneOwner {
-        if let (intent, fix) = currentFix(state) { return composer.doer(of: fix, in: intent) }
-        return composer.doer(of: nil, in: current)
-    }
-
-    // MARK: - Causes ruled out
-
-    /// The topics a problem's causes and fixes link to.
-    func causeTopics(_ intent: Intent) -> [String] {
-        var seen: Set<String> = []
-        return (intent.causes.compactMap(\.topic) + intent.fixes.compactMap(\.topic)).filter { seen.insert($0).inserted }
-    }
-
-    /// "His wifi works", "I restarted the app already": remembers the cause and moves to the
-    /// next one. Nil when the message names no cause of the problem at hand.
-    func ruleOut(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply? {
-        let own = turn.role == .topic && turn.confident ? knowledge.intent(turn.result.intent) : nil
-        let options = [current, current.flatMap { parents(of: $0).first }, own, own.flatMap { parents(of: $0).first }]
-        guard let problem = options.compactMap({ $0 }).first(where: { !causeTopics($0).isEmpty }) else { return nil }
-        let tried = turn.has(.alreadyTried)
-        guard let cause = identifyCause(turn, among: causeTopics(problem)) else {
-            guard tried, let current else { return nil }
-            return nextFix(current, turn: turn, state: &state, intro: "OK, you've tried that already, so let's skip it.")
-        }
-        if !state.ruledOut.contains(cause) { state.ruledOut.append(cause) }
-        let intro = tried ? "OK, you've already tried that, so I'll skip it." : "Thanks, that rules that cause out."
-        if current == nil {
-            return answer(problem, turn: turn, state: &state, intro: intro)
-        }
-        if state.topic != problem.id { state.topic = problem.id }
-        return nextFix(problem, turn: turn, state: &state, intro: intro)
-    }
-
-    /// Which of `candidates` (cause topics) the message is about. Negations are left out to ask
-    /// the matcher: "she never blocked me" is about the block.
-    func identifyCause(_ turn: Turn, among candidates: [String]) -> String? {
-        if turn.result.confidence >= Self.switchConfidence, candidates.contains(turn.result.intent) { return turn.result.intent }
-        // The most specific phrase wins: "background data is on" over "data is on".
-        let phrased = candidates.compactMap { id in ruledOutPhraseLength(turn, id).map { (id, $0) } }
-        if let best = phrased.max(by: { $0.1 < $1.1 }) { return best.0 }
-        if turn.confident, candidates.contains(turn.result.intent) { return turn.result.intent }
-        let stripped = turn.analysis.words.filter { !TextAnalyzer.negators.contains($0) }.joined(separator: " ")
-        let ranked = matcher.classify(stripped).ranked
-        return ranked.first { candidates.contains($0.intent) && $0.confidence >= Self.causeFloor }?.intent
-    }
-
-    /// Whether the message says one of the topic's own `ruled_out_by` phrases.
-    func ruledOutByPhrase(_ turn: Turn, _ topic: String) -> Bool {
-        ruledOutPhraseLength(turn, topic) != nil
-    }
-
-    /// The word count of the longest `ruled_out_by` phrase of `topic` the message says, if any.
-    func ruledOutPhraseLength(_ turn: Turn, _ topic: String) -> Int? {
-        guard let intent = knowledge.intent(topic) else { return nil }
-        let stems = turn.analysis.words.map(Stemmer.stem)
-        return intent.ruledOutBy.map { TextNormalizer.tokens($0).map(Stemmer.stem) }
-            .filter { TextAnalyzer.containsLoosely(stems, $0) }
-            .map(\.count).max()
-    }
-
-    // MARK: - Follow-ups
 
     /// A message with no topic of its own, read as a follow-up of `current`; nil when it is not one.
     func followUp(_ turn: Turn, current: Intent, state: inout ConversationState) -> Reply? {
