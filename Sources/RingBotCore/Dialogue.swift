@@ -105,7 +105,7 @@ struct Dialogue: Sendable {
         // 5. Continuing the topic under discussion.
         if let current, !isSwitching(turn, from: current) {
             let repeatsTopic = turn.role == .topic && (result.intent == current.id || isParent(result.intent, of: current))
-            if turn.has(.notFixed) || (repeatsTopic && !state.fixesGiven.isEmpty && turn.named.isEmpty
+            if turn.has(.notFixed) || isBareNo(turn) || (repeatsTopic && !state.fixesGiven.isEmpty && turn.named.isEmpty
                                        && turn.analysis.platform == nil) {
                 return nextFix(current, turn: turn, state: &state, intro: nil)
             }
@@ -199,6 +199,11 @@ struct Dialogue: Sendable {
     /// A question, by its question mark or its first word.
     func isQuestion(_ turn: Turn) -> Bool {
         turn.text.contains("?") || turn.analysis.words.first.map(Self.questionWords.contains) == true
+    }
+
+    /// "No" on its own, after a suggestion: it did not help.
+    func isBareNo(_ turn: Turn) -> Bool {
+        turn.analysis.words.count <= 2 && ["no", "nah", "nope"].contains(turn.analysis.words.first ?? "")
     }
 
     /// Whether the message says a `ruled_out_by` phrase of any topic.
