@@ -110,7 +110,8 @@ import Testing
         try fixed.write(toFile: thanks, atomically: true, encoding: .utf8)
         kill(fixture.bot.pid, SIGHUP)
         try await waitFor("the knowledge reload") { fixture.bot.log.contains("knowledge reloaded") ? true : nil }
-        let again = try await fixture.alice.send("thanks a lot", to: room)
+        // The thanks summary closes a solved problem ("it works now"); a plain thanks does not claim it works.
+        let again = try await fixture.alice.send("thanks a lot, it works now", to: room)
         let newReply = try await fixture.alice.awaitReply(from: fixture.botID, to: again, in: room)
         #expect((newReply["body"] as? String)?.contains(newAnswer) == true, "\(newReply["body"] ?? "")")
         #expect(try await fixture.bot.terminate() == 0)
