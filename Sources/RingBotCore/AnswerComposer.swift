@@ -2,6 +2,8 @@
 struct Composed: Sendable {
     var document: ReplyDocument
     var stepsPlatform: Platform?
+    /// The related topics the reply offered, in order ("You can also ask me about: ...").
+    var offered: [String] = []
 
     init(_ document: ReplyDocument = ReplyDocument(), stepsPlatform: Platform? = nil) {
         self.document = document
@@ -77,7 +79,7 @@ struct AnswerComposer: Sendable {
             longer.append(.paragraph(explanation))
             if PlainTextRenderer.render(longer).count <= Self.shortAnswer { composed.document = longer }
         }
-        if intent.causes.isEmpty { appendRelated(intent, to: &composed.document) }
+        if intent.causes.isEmpty { composed.offered = appendRelated(intent, to: &composed.document) }
         return (composed, given)
     }
 
@@ -181,7 +183,7 @@ struct AnswerComposer: Sendable {
 
     /// For a message that is not a question on its own: a short prompt to go on.
     func fragmentPrompt() -> ReplyDocument {
-        ReplyDocument([.paragraph("I'm listening, go on. What happens when you call: does it stay on Calling, or ring once and then say Unavailable?")])
+        ReplyDocument([.paragraph("Go on, I'm listening. " + knowledge.settings.askMore)])
     }
 
     func clarify(_ first: Intent, _ second: Intent) -> ReplyDocument {
@@ -254,13 +256,15 @@ struct AnswerComposer: Sendable {
         return nil
     }
 
-    /// Offers related topics, when the answer stays short with them.
-    private func appendRelated(_ intent: Intent, to document: inout ReplyDocument) {
-        let titles = intent.related.prefix(2).compactMap { knowledge.intent($0)?.title }
-        guard !titles.isEmpty else { return }
+    /// Offers related topics, when the answer stays short with them; returns the ids offered.
+    private func appendRelated(_ intent: Intent, to document: inout ReplyDocument) -> [String] {
+        let related = intent.related.prefix(2).compactMap { knowledge.intent($0) }
+        guard !related.isEmpty else { return [] }
         var longer = document
-        longer.append(.paragraph("You can also ask me about: " + titles.map(lowercasedFirst).joined(separator: "; ") + "."))
-        if PlainTextRenderer.render(longer).count <= Self.shortAnswer { document = longer }
+        longer.append(.paragraph("You can also ask me about: " + related.map { lowercasedFirst($0.title) }.joined(separator: "; ") + "."))
+        guard PlainTextRenderer.render(longer).count <= Self.shortAnswer else { return [] }
+        document = longer
+        return related.map(\.id)
     }
 }
 

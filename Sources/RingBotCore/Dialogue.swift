@@ -49,6 +49,8 @@ struct Dialogue: Sendable {
         var named: [(owner: PhoneOwner, platform: Platform)]
         /// The platform whose steps the previous reply showed.
         var previousStepsPlatform: Platform?
+        /// Phones named with no owner word, the owner guessed for them, and what that phone was before.
+        var unowned: [(owner: PhoneOwner, platform: Platform, previous: Platform?)] = []
 
         func has(_ cue: DialogueCue) -> Bool { analysis.cues.contains(cue) }
         var wordCount: Int { analysis.words.count }
@@ -68,7 +70,7 @@ struct Dialogue: Sendable {
                         confident: result.confidence >= matcher.threshold, mentions: mentions, named: [],
                         previousStepsPlatform: state.lastStepsPlatform)
         state.lastStepsPlatform = nil
-        turn.named = notePhones(turn, current: current, state: &state)
+        (turn.named, turn.unowned) = notePhones(turn, current: current, state: &state)
         var reply = respond(turn, current: current, state: &state)
         if reply.platform == nil { reply.platform = turn.named.last?.platform ?? state.platform }
         return reply
@@ -93,17 +95,17 @@ struct Dialogue: Sendable {
         }
 
         // 4. Solved, or thanks.
-        if turn.has(.fixed) && !turn.has(.notFixed) {
+        if turn.has(.fixed) && !turn.has(.notFixed) && !isQuestion(turn) {
             return solved(turn, state: &state)
         }
-        if turn.role == .thanks && !turn.has(.notFixed) {
+        if turn.role == .thanks && !turn.has(.notFixed) && !isQuestion(turn) {
             return thanked(turn, current: current, state: &state)
         }
 
         // 5. Continuing the topic under discussion.
         if let current, !isSwitching(turn, from: current) {
             let repeatsTopic = turn.role == .topic && (result.intent == current.id || isParent(result.intent, of: current))
-            if turn.has(.notFixed) || (repeatsTopic && !state.fixesGiven.isEmpty && turn.named.isEmpty
+            if turn.has(.notFixed) || isBareNo(turn) || (repeatsTopic && !state.fixesGiven.isEmpty && turn.named.isEmpty
                                        && turn.analysis.platform == nil) {
                 return nextFix(current, turn: turn, state: &state, intro: nil)
             }
@@ -165,7 +167,7 @@ struct Dialogue: Sendable {
         }
         if turn.has(.notFixed) && current == nil {
             var response = reply(result.intent, state, result, ReplyDocument([
-                .paragraph("Sorry to hear that. What do you see when you call: does it stay on Calling, or ring once and then say Unavailable?"),
+                .paragraph("Sorry to hear that. " + knowledge.settings.askMore),
             ]))
             response.answered = false
             return response
@@ -201,8 +203,25 @@ struct Dialogue: Sendable {
         let count = turn.wordCount
         guard count > 0 else { return false }
         if count <= Self.fragmentWords { return true }
-        let anchored = !turn.analysis.terms.isEmpty && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
+        // Anchored: the knowledge has domain anchors and the message names one of them.
+        let anchored = !knowledge.lexicon.anchors.isEmpty && !turn.analysis.terms.isEmpty
+            && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)
         return count <= Self.anchoredFragmentWords && anchored && !turn.text.contains("?")
+    }
+
+    /// Words that open a question: "how do I fix it" is not "fixed it".
+    static let questionWords: Set<String> = [
+        "how", "what", "why", "where", "when", "which", "can", "could", "will", "would", "should", "do", "does", "is", "are",
+    ]
+
+    /// A question, by its question mark or its first word.
+    func isQuestion(_ turn: Turn) -> Bool {
+        turn.text.contains("?") || turn.analysis.words.first.map(Self.questionWords.contains) == true
+    }
+
+    /// "No" on its own, after a suggestion: it did not help.
+    func isBareNo(_ turn: Turn) -> Bool {
+        turn.analysis.words.count <= 2 && ["no", "nah", "nope"].contains(turn.analysis.words.first ?? "")
     }
 
     /// Whether the message says a `ruled_out_by` phrase of any topic.
@@ -247,13 +266,26 @@ struct Dialogue: Sendable {
     // MARK: - Steps
 
     func answer(_ intent: Intent, turn: Turn, state: inout ConversationState, intro: String? = nil) -> Reply {
-        if state.topic != intent.id { state.fixesGiven = [] }
+        if state.topic != intent.id {
+            state.fixesGiven = []
+            // "How do I turn off DND on iPhone?": a phone named with no owner in a new question
+            // is the one this topic's first steps are done on (when they depend on the phone).
+            let first = composer.untried(intent, skipping: [], ruledOut: Set(state.ruledOut)).first
+            let needed = composer.doer(of: first, in: intent)
+            if first.map(\.steps.isPlatformSpecific) ?? intent.steps.isPlatformSpecific {
+                for guess in turn.unowned where guess.owner != needed {
+                    if guess.owner == .user { state.userPlatform = guess.previous } else { state.otherPlatform = guess.previous }
+                    state.setPlatform(guess.platform, of: needed)
+                }
+            }
+        }
         let (composed, given) = composer.answer(intent, phones: PhoneContext(state), ruledOut: Set(state.ruledOut),
                                                 withCauses: turn.has(.listCauses), intro: intro)
         state.topic = intent.id
         state.fixesGiven = given.map { Self.qualifiedFixID($0, of: intent) }
         state.fragments = []
         state.lastStepsPlatform = composed.stepsPlatform
+        if !composed.offered.isEmpty { state.offered = composed.offered }
         return Reply(intent: intent.id, platform: composed.stepsPlatform, confidence: turn.result.confidence,
                      document: composed.document, answered: true, bestGuess: turn.result.ranked.first)
     }

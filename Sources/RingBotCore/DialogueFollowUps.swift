@@ -1,87 +1,16 @@
-/// The parts of the dialogue that read a message with the conversation as context:
-/// whose phone a brand belongs to, causes ruled out, and follow-ups that only make
-/// sense after the bot's last answer ("how?", "same for Android?", "and the other one?").
+/// Follow-ups that only make sense after the bot's last answer ("how?", "same for Android?",
+/// "and the other one?", "pls"): read with the topic under discussion as context.
 extension Dialogue {
-    /// Below this, the matcher's guess among a problem's causes is not trusted.
-    static let causeFloor = 0.2
+    /// Cues that only make sense as a follow-up of the topic under discussion.
+    static let followUpCues: Set<DialogueCue> = [
+        .listCauses, .ownSide, .askHow, .askCheck, .askAfter, .askOther, .askWhy, .goOn, .plea, .acknowledge,
+    ]
     /// An out-of-scope verdict this sure, on a message with more content words than a
     /// follow-up has, is a new question rather than a follow-up.
-    static let clearlyOutOfScope = 0.8
+    static let clearlyOutOfScope = 0.95
     static let followUpTerms = 4
-
-    // MARK: - Phones
-
-    /// Notes the phones a message names: each on its owner's phone, or, with no owner word,
-    /// on the phone the current fix needs (the user's when nothing is under discussion).
-    func notePhones(_ turn: Turn, current: Intent?, state: inout ConversationState) -> [(owner: PhoneOwner, platform: Platform)] {
-        if let person = turn.mentions.person { state.otherPerson = person }
-        var mentions = turn.mentions.phones
-        if mentions.isEmpty, let platform = turn.analysis.platform { mentions = [PhoneMention(platform: platform, owner: nil)] }
-        let needed = current.map { neededPhone($0, state: state) } ?? .user
-        var named: [(owner: PhoneOwner, platform: Platform)] = []
-        for mention in mentions {
-            let owner = mention.owner ?? needed
-            state.setPlatform(mention.platform, of: owner)
-            state.platform = mention.platform
-            named.append((owner, mention.platform))
-        }
-        return named
-    }
-
-    /// Whose phone the current fix (or the topic's own steps) is done on.
-    func neededPhone(_ current: Intent, state: ConversationState) -> PhoneOwner {
-        if let (intent, fix) = currentFix(state) { return composer.doer(of: fix, in: intent) }
-        return composer.doer(of: nil, in: current)
-    }
-
-    // MARK: - Causes ruled out
-
-    /// The topics a problem's causes and fixes link to.
-    func causeTopics(_ intent: Intent) -> [String] {
-        var seen: Set<String> = []
-        return (intent.causes.compactMap(\.topic) + intent.fixes.compactMap(\.topic)).filter { seen.insert($0).inserted }
-    }
-
-    /// "His wifi works", "I restarted the app already": remembers the cause and moves to the
-    /// next one. Nil when the message names no cause of the problem at hand.
-    func ruleOut(_ turn: Turn, current: Intent?, state: inout ConversationState) -> Reply? {
-        let own = turn.role == .topic && turn.confident ? knowledge.intent(turn.result.intent) : nil
-        let options = [current, current.flatMap { parents(of: $0).first }, own, own.flatMap { parents(of: $0).first }]
-        guard let problem = options.compactMap({ $0 }).first(where: { !causeTopics($0).isEmpty }) else { return nil }
-        let tried = turn.has(.alreadyTried)
-        guard let cause = identifyCause(turn, among: causeTopics(problem)) else {
-            guard tried, let current else { return nil }
-            return nextFix(current, turn: turn, state: &state, intro: "OK, you've tried that already, so let's skip it.")
-        }
-        if !state.ruledOut.contains(cause) { state.ruledOut.append(cause) }
-        let intro = tried ? "OK, you've already tried that, so I'll skip it." : "Thanks, that rules that cause out."
-        if current == nil {
-            return answer(problem, turn: turn, state: &state, intro: intro)
-        }
-        if state.topic != problem.id { state.topic = problem.id }
-        return nextFix(problem, turn: turn, state: &state, intro: intro)
-    }
-
-    /// Which of `candidates` (cause topics) the message is about. Negations are left out to ask
-    /// the matcher: "she never blocked me" is about the block.
-    func identifyCause(_ turn: Turn, among candidates: [String]) -> String? {
-        if let named = candidates.first(where: { ruledOutByPhrase(turn, $0) }) { return named }
-        if turn.confident, candidates.contains(turn.result.intent) { return turn.result.intent }
-        let stripped = turn.analysis.words.filter { !TextAnalyzer.negators.contains($0) }.joined(separator: " ")
-        let ranked = matcher.classify(stripped).ranked
-        return ranked.first { candidates.contains($0.intent) && $0.confidence >= Self.causeFloor }?.intent
-    }
-
-    /// Whether the message says one of the topic's own `ruled_out_by` phrases.
-    func ruledOutByPhrase(_ turn: Turn, _ topic: String) -> Bool {
-        guard let intent = knowledge.intent(topic) else { return false }
-        let stems = turn.analysis.words.map(Stemmer.stem)
-        return intent.ruledOutBy.contains { phrase in
-            TextAnalyzer.containsLoosely(stems, TextNormalizer.tokens(phrase).map(Stemmer.stem))
-        }
-    }
-
-    // MARK: - Follow-ups
+    /// An unclear message this short, with no follow-up cue, still leans on the topic.
+    static let shortUnclear = 3
 
     /// A message with no topic of its own, read as a follow-up of `current`; nil when it is not one.
     func followUp(_ turn: Turn, current: Intent, state: inout ConversationState) -> Reply? {
@@ -108,18 +37,22 @@ extension Dialogue {
         if turn.has(.askOther), let reply = otherOne(turn, current: current, intent: stepsIntent, fix: fix, state: &state) {
             return reply
         }
-        if turn.has(.askCheck) {
-            let text = fix?.text ?? current.explanation ?? current.summary
-            return reply(current.id, state, result, ReplyDocument([.paragraph("The surest way to check: " + lowercasedFirst(text))]))
+        // "The first one" after "You can also ask me about: A; B."
+        if !state.offered.contains(current.id), turn.wordCount <= 6,
+           let pick = ordinalChoice(turn.analysis.words, among: state.offered), let intent = knowledge.intent(pick) {
+            return answer(intent, turn: turn, state: &state)
         }
-        if turn.has(.askAfter) {
+        if turn.has(.askCheck), let fix {
+            return reply(current.id, state, result, ReplyDocument([.paragraph("The surest way to check: " + lowercasedFirst(fix.text))]))
+        }
+        if turn.has(.askAfter), fix != nil || !current.steps.isEmpty {
             let left = hasUntriedFix(current, state: state)
             return reply(current.id, state, result, ReplyDocument([.paragraph(
                 "Once that's done, call them again on WhatsApp: if it shows Ringing, it worked. "
                 + (left ? "If it still doesn't ring, tell me and I'll give you the next thing to try."
                         : "If it still doesn't ring, tell me and I'll tell you how to reach a person."))]))
         }
-        if turn.has(.askHow) {
+        if turn.has(.askHow), fix != nil || !current.steps.isEmpty {
             return composed(current, turn, composer.stepsAnswer(stepsIntent, fix: fix, phones: phones), state: &state)
         }
         if turn.has(.askWhy) {
@@ -133,13 +66,14 @@ extension Dialogue {
             }
             return nextFix(current, turn: turn, state: &state, intro: nil)
         }
-        if turn.has(.acknowledge) {
+        // "Will that fix it?" reads as thanks to the matcher; it is a question about the suggestion.
+        if turn.has(.acknowledge) || turn.role == .thanks {
             let text = fix != nil || !current.steps.isEmpty
-                ? "Great, give it a try and tell me whether it rings. If it doesn't, I'll give you the next thing to try."
+                ? "Give it a try and tell me whether it rings. If it doesn't, I'll give you the next thing to try."
                 : "Great. If anything else comes up with your WhatsApp calls, just ask."
             return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
         }
-        if turn.role == .fallback && (turn.wordCount <= 4 || result.confidence < 0.8) {
+        if turn.role == .fallback && turn.wordCount <= Self.shortUnclear {
             var text = "Sorry, I didn't quite get that. We were looking at this: \(current.title)."
             if fix != nil {
                 text += " Did my last suggestion help? If not, tell me and I'll give you the next thing to try."
@@ -156,7 +90,10 @@ extension Dialogue {
     /// with words of its own ("how do I back up my chats").
     func leansOnTopic(_ turn: Turn, current: Intent) -> Bool {
         if turn.role == .topic && turn.confident {
-            return turn.result.intent == current.id || isParent(turn.result.intent, of: current)
+            if turn.result.intent == current.id || isParent(turn.result.intent, of: current) { return true }
+            // A weak guess at another topic does not outweigh a follow-up's own words.
+            return turn.result.confidence < Self.switchConfidence
+                && (!turn.named.isEmpty || !turn.analysis.cues.isDisjoint(with: Self.followUpCues))
         }
         if turn.confident && [.goodbye, .handoff, .greeting].contains(turn.role) { return false }
         if turn.role == .fallback && turn.result.confidence >= Self.clearlyOutOfScope {
@@ -203,6 +140,14 @@ extension Dialogue {
             return reply(current.id, state, turn.result,
                          ReplyDocument([.paragraph(current.explanation ?? current.summary)]))
         }
+        return nil
+    }
+
+    /// "the first one", "2": the topic picked from those offered, by position.
+    func ordinalChoice(_ words: [String], among offered: [String]) -> String? {
+        let set = Set(words)
+        if offered.count > 0, !set.isDisjoint(with: ["first", "1", "former"]) { return offered[0] }
+        if offered.count > 1, !set.isDisjoint(with: ["second", "2", "latter", "last"]) { return offered[1] }
         return nil
     }
 

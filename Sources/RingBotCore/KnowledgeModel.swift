@@ -234,6 +234,9 @@ public struct KnowledgeSettings: Sendable, Hashable {
     public var answerThreshold: Double
     /// When the two best topics are closer than this, the bot asks which one is meant.
     public var clarifyMargin: Double
+    /// The question inviting more detail, for a message that is not a question on its own
+    /// ("my whatsapp") or a complaint with no topic yet ("it doesn't work").
+    public var askMore: String = "Tell me a bit more about what happens."
 
     public init(botName: String = "RingBot", contact: String = "", answerThreshold: Double = 0.45,
                 clarifyMargin: Double = 0.12) {

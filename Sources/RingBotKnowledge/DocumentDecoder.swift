@@ -34,6 +34,7 @@ enum DocumentDecoder {
         var settings = KnowledgeSettings()
         if let name = map.string("bot_name") { settings.botName = name }
         if let contact = map.string("contact", required: true) { settings.contact = contact }
+        if let askMore = map.string("ask_more") { settings.askMore = askMore }
         if let node = map.value("thresholds"), !MappingReader.isNull(node),
            var thresholds = MappingReader(node, sink: map.sink, what: "`thresholds`") {
             if let answer = thresholds.number("answer", in: 0...1) { settings.answerThreshold = answer }

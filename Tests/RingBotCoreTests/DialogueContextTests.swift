@@ -68,6 +68,19 @@ struct WhosePhoneTests {
         #expect(fresh.state.userPlatform == .android, "force stop is done on the user's own phone")
     }
 
+    @Test("a brand named in a new question goes to the phone the topic's steps are done on")
+    func brandInQuestion() throws {
+        var chat = try Conversation()
+        let reply = chat.say("how to turn off dnd on iphone")
+        #expect(chat.state.otherPlatform == .ios)
+        #expect(chat.state.userPlatform == nil)
+        #expect(reply.plainText.contains("half-moon"))
+        #expect(!reply.plainText.contains("Which phone"))
+        var problem = try Conversation()
+        _ = problem.say("whatsapp calling not ringing oneplus")
+        #expect(problem.state.userPlatform == .android, "the first fix needs no phone: the brand is the user's")
+    }
+
     @Test("\"do I have to change something on my phone too?\" is answered from done_by")
     func ownSide() throws {
         var chat = try Conversation()
@@ -190,6 +203,29 @@ struct FollowUpTests {
         _ = joined.say("whatsapp")
         _ = joined.say("when i call my mum")
         #expect(joined.say("it rings once").intent == "one_ring_unavailable")
+    }
+}
+
+@Suite("Dialogue: closing")
+struct ClosingTests {
+    @Test("\"how do I fix it?\" is a question, not \"fixed it\"", arguments: ["how do i fix it on my phone?", "will that fix it?"])
+    func fixQuestion(text: String) throws {
+        var chat = try Conversation()
+        _ = chat.say(stuckQuestion)
+        let reply = chat.say(text)
+        #expect(reply.intent == "stuck_on_calling")
+        #expect(chat.state.topic == "stuck_on_calling")
+    }
+
+    @Test("\"thanks\" after \"that didn't work\" does not say it works")
+    func thanksAfterFailure() throws {
+        var chat = try Conversation()
+        _ = chat.say(stuckQuestion)
+        _ = chat.say("that didn't work")
+        let reply = chat.say("thanks")
+        #expect(reply.intent == "thanks")
+        #expect(!reply.plainText.lowercased().contains("glad"))
+        #expect(reply.plainText.contains("next thing to try"))
     }
 }
 

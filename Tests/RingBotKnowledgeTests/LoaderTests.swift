@@ -77,6 +77,7 @@ struct ValidKnowledgeTests {
         #expect(knowledge.settings.contact == "Email help@example.org.")
         #expect(knowledge.settings.answerThreshold == 0.4)
         #expect(knowledge.settings.clarifyMargin == 0.1)
+        #expect(knowledge.settings.askMore == KnowledgeSettings().askMore, "ask_more is optional")
         #expect(knowledge.packs.map(\.id) == ["widgets"])
         #expect(knowledge.packs.first?.location.description == directory + "/widgets/pack.yaml:1")
         #expect(Set(knowledge.intents.map(\.id)) == ["out_of_scope", "reset", "battery"])
