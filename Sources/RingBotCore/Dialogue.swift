@@ -64,7 +64,7 @@ struct Dialogue: Sendable {
         let analysis = matcher.analyzer.analyze(text)
         let result = matcher.classify(analysis)
         let current = state.topic.flatMap { knowledge.intent($0) }
-        let mentions = phoneReader.read(analysis.words)
+        let mentions = phoneReader.read(analysis.words, raw: TextNormalizer.tokens(text))
         var turn = Turn(text: text, analysis: analysis, result: result,
                         role: knowledge.intent(result.intent)?.role ?? .fallback,
                         confident: result.confidence >= matcher.threshold, mentions: mentions, named: [],

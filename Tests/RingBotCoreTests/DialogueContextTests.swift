@@ -29,6 +29,9 @@ struct WhosePhoneTests {
     @Test("the word for the other person is remembered and used in questions")
     func person() throws {
         #expect(try Self.read("calls to my brother never ring").person == "brother")
+        var grandma = try Conversation()
+        _ = grandma.say("my whatsapp calls to my grandma never ring")
+        #expect(grandma.state.otherPerson == "grandma", "typo correction must not turn one person into another")
         var chat = try Conversation()
         let reply = chat.say("calls to my brother ring once and then say unavailable")
         #expect(chat.state.otherPerson == "brother")
