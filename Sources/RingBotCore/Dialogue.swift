@@ -64,7 +64,7 @@ struct Dialogue: Sendable {
         let analysis = matcher.analyzer.analyze(text)
         let result = matcher.classify(analysis)
         let current = state.topic.flatMap { knowledge.intent($0) }
-        let mentions = phoneReader.read(analysis.words)
+        let mentions = phoneReader.read(analysis.words, raw: TextNormalizer.tokens(text))
         var turn = Turn(text: text, analysis: analysis, result: result,
                         role: knowledge.intent(result.intent)?.role ?? .fallback,
                         confident: result.confidence >= matcher.threshold, mentions: mentions, named: [],
@@ -105,8 +105,11 @@ struct Dialogue: Sendable {
         // 5. Continuing the topic under discussion.
         if let current, !isSwitching(turn, from: current) {
             let repeatsTopic = turn.role == .topic && (result.intent == current.id || isParent(result.intent, of: current))
-            if turn.has(.notFixed) || isBareNo(turn) || (repeatsTopic && !state.fixesGiven.isEmpty && turn.named.isEmpty
-                                       && turn.analysis.platform == nil) {
+            // A few words naming the same problem again ("not ringing") finish a description typed in
+            // pieces; a longer restatement after a fix means it did not help.
+            let shortRepeat = repeatsTopic && turn.wordCount <= Self.shortUnclear
+            if turn.has(.notFixed) || isBareNo(turn) || (repeatsTopic && !shortRepeat && !state.fixesGiven.isEmpty
+                                                          && turn.named.isEmpty && turn.analysis.platform == nil) {
                 return nextFix(current, turn: turn, state: &state, intro: nil)
             }
             if let reply = followUp(turn, current: current, state: &state) { return reply }
@@ -203,6 +206,8 @@ struct Dialogue: Sendable {
         let count = turn.wordCount
         guard count > 0 else { return false }
         if count <= Self.fragmentWords { return true }
+        // "I have a problem": a few words announcing a question still to come.
+        if count <= Self.anchoredFragmentWords && turn.has(.plea) && !turn.text.contains("?") { return true }
         // Anchored: the knowledge has domain anchors and the message names one of them.
         let anchored = !knowledge.lexicon.anchors.isEmpty && !turn.analysis.terms.isEmpty
             && !turn.analysis.terms.contains(TextAnalyzer.noAnchorTerm)

@@ -73,6 +73,13 @@ extension Dialogue {
                 : "Great. If anything else comes up with your WhatsApp calls, just ask."
             return reply(current.id, state, result, ReplyDocument([.paragraph(text)]))
         }
+        if turn.role == .topic && turn.result.intent == current.id && turn.wordCount <= Self.shortUnclear, let fix {
+            return reply(current.id, state, result, ReplyDocument([.paragraph(
+                "Yes, that's the problem I'm helping with. The thing to try now: \(lowercasedFirst(fix.title)). "
+                + (hasUntriedFix(current, state: state)
+                    ? "If it doesn't help, tell me and I'll go on to the next likely cause."
+                    : "If it doesn't help, tell me and I'll tell you how to reach a person."))]))
+        }
         if turn.role == .fallback && turn.wordCount <= Self.shortUnclear {
             var text = "Sorry, I didn't quite get that. We were looking at this: \(current.title)."
             if fix != nil {

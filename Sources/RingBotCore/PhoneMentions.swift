@@ -35,8 +35,12 @@ struct PhoneMentionReader: Sendable {
         people = Set(lexicon.people.flatMap(TextNormalizer.tokens))
     }
 
-    /// `words` are the analyser's normalised words of one message.
-    func read(_ words: [String]) -> PhoneMentions {
+    /// `words` are the analyser's normalised words of one message; `raw` the message's words before
+    /// typo correction, which must not turn a person ("grandma") into another ("grandpa").
+    func read(_ words: [String], raw: [String] = []) -> PhoneMentions {
+        let words = raw.count == words.count
+            ? zip(words, raw).map { corrected, original in personWord(original) != nil ? original : corrected }
+            : words
         var result = PhoneMentions()
         var spans: [(start: Int, end: Int, platform: Platform)] = []
         var index = 0
