@@ -132,7 +132,9 @@ struct Dialogue: Sendable {
             return reply(result.intent, state, result, ReplyDocument([.paragraph(intent?.summary ?? "Bye!")]))
         case .handoff:
             return reply(result.intent, state, result, composer.handoff(lead: intent))
-        case .help where state.fragments.isEmpty:
+        case .help where state.fragments.isEmpty && !(isFragment(turn) && result.confidence < Self.switchConfidence):
+            // A weak guess at "help" for a message shaped like a fragment ("i have a problem") is
+            // the start of a question, not a request for the menu.
             return reply(result.intent, state, result, composer.help(intent))
         case .topic:
             if let intent, turn.confident, wordsPoint(to: intent.id, turn) {
@@ -161,7 +163,10 @@ struct Dialogue: Sendable {
         if !state.fragments.isEmpty {
             let joinedAnalysis = matcher.analyzer.analyze((state.fragments + [turn.text]).joined(separator: " "))
             let joined = matcher.classify(joinedAnalysis)
-            if joined.confidence >= matcher.threshold, let intent = knowledge.intent(joined.intent), intent.role == .topic,
+            // Pieces read together are weaker evidence than one message: they must point clearly
+            // to a topic ("my whatsapp" + "calls" + "just say calling"), not vaguely ("i have a
+            // problem" + "with whatsapp calls" still asks to go on).
+            if joined.confidence >= Self.switchConfidence, let intent = knowledge.intent(joined.intent), intent.role == .topic,
                wordsPoint(to: intent.id, joinedAnalysis) {
                 var joinedTurn = turn
                 joinedTurn.result = joined
@@ -196,7 +201,7 @@ struct Dialogue: Sendable {
 
     /// Whether the words of `analysis` alone rank `topic` first among the topics. Fragments
     /// read together must pass this too: "my calls" + "help" is still not a question.
-    private func wordsPoint(to topic: String, _ analysis: MessageAnalysis) -> Bool {
+    func wordsPoint(to topic: String, _ analysis: MessageAnalysis) -> Bool {
         let words = matcher.lexicalVerdict(analysis)
         return words.ranked.first { knowledge.intent($0.intent)?.role == .topic }?.intent == topic
     }
@@ -234,9 +239,13 @@ struct Dialogue: Sendable {
         knowledge.intents.contains { !$0.ruledOutBy.isEmpty && ruledOutByPhrase(turn, $0.id) }
     }
 
+    /// A message clearly names another topic: a confident match that is not the current topic
+    /// or its parent, and, when the message also reads as a follow-up ("is there a way to
+    /// check?"), whose own words point to that topic.
     private func isSwitching(_ turn: Turn, from current: Intent) -> Bool {
-        turn.role == .topic && turn.result.intent != current.id && turn.confident
-            && turn.result.confidence >= Self.switchConfidence && !isParent(turn.result.intent, of: current)
+        guard turn.role == .topic && turn.result.intent != current.id && turn.confident
+            && turn.result.confidence >= Self.switchConfidence && !isParent(turn.result.intent, of: current) else { return false }
+        return turn.analysis.cues.isDisjoint(with: Self.followUpCues) || wordsPoint(to: turn.result.intent, turn.analysis)
     }
 
     // MARK: - Closing

@@ -98,9 +98,11 @@ extension Dialogue {
     func leansOnTopic(_ turn: Turn, current: Intent) -> Bool {
         if turn.role == .topic && turn.confident {
             if turn.result.intent == current.id || isParent(turn.result.intent, of: current) { return true }
-            // A weak guess at another topic does not outweigh a follow-up's own words.
-            return turn.result.confidence < Self.switchConfidence
-                && (!turn.named.isEmpty || !turn.analysis.cues.isDisjoint(with: Self.followUpCues))
+            // A weak guess at another topic does not outweigh a follow-up's own words; nor does a
+            // guess the message's words do not point to ("is there any way to know for sure?"
+            // reads like the statuses' topic to the sentence encoder, but names no topic).
+            let weak = turn.result.confidence < Self.switchConfidence || !wordsPoint(to: turn.result.intent, turn.analysis)
+            return weak && (!turn.named.isEmpty || !turn.analysis.cues.isDisjoint(with: Self.followUpCues))
         }
         if turn.confident && [.goodbye, .handoff, .greeting].contains(turn.role) { return false }
         if turn.role == .fallback && turn.result.confidence >= Self.clearlyOutOfScope {
