@@ -19,9 +19,9 @@ final class Fixture {
     ///   the human users always talk to Synapse directly.
     init(name: String, lowRateLimit: Bool = false, config: String = "flood: {max_messages: 0}\n",
          knowledge: String = Paths.knowledge, throughFaultProxy: Bool = false) async throws {
-        server = try SynapseServer(lowRateLimit: lowRateLimit)
-        botID = try server.register(Self.botName, password: Self.botPassword)
-        try server.register("alice", password: "alice-pw")
+        server = try await SynapseServer.make(lowRateLimit: lowRateLimit)
+        botID = try await server.register(Self.botName, password: Self.botPassword)
+        try await server.register("alice", password: "alice-pw")
         directory = try Paths.temporaryDirectory(name)
         let configPath = directory + "/ringbot.yaml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)

@@ -51,8 +51,8 @@ import Testing
             invites:
               allow_users: ["@alice:localhost", "@carol:localhost"]
             """)
-        try fixture.server.register("carol", password: "carol-pw")
-        try fixture.server.register("mallory", password: "mallory-pw")
+        try await fixture.server.register("carol", password: "carol-pw")
+        try await fixture.server.register("mallory", password: "mallory-pw")
         let carol = try await MatrixTestClient.login(fixture.server, name: "carol", password: "carol-pw")
         let mallory = try await MatrixTestClient.login(fixture.server, name: "mallory", password: "mallory-pw")
 
@@ -129,9 +129,9 @@ import Testing
         let first = try await fixture.alice.send("why do my calls say calling", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: first, in: room)
 
-        try fixture.server.stop()
+        try await fixture.server.stop()
         try await waitFor("the bot to notice") { fixture.bot.log.contains("connection lost, retrying") ? true : nil }
-        try fixture.server.start()
+        try await fixture.server.start()
         let second = try await fixture.alice.send("thanks, and what does ringing mean", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: second, in: room, timeout: .seconds(90))
         #expect(fixture.bot.log.contains("connection restored"))
@@ -143,7 +143,7 @@ import Testing
     @Test func aRateLimitedBotStillDeliversEveryReply() async throws {
         let fixture = try await Fixture(name: "ratelimit", lowRateLimit: true)
         // Alice may send fast (an admin lifts her limit); the bot, not an admin, stays limited.
-        try fixture.server.register("admin", password: "admin-pw", admin: true)
+        try await fixture.server.register("admin", password: "admin-pw", admin: true)
         let admin = try await MatrixTestClient.login(fixture.server, name: "admin", password: "admin-pw")
         try await admin.call("POST", "/_synapse/admin/v1/users/\(MatrixTestClient.encode(fixture.alice.userID))/override_ratelimit",
                              ["messages_per_second": 0, "burst_count": 0])

@@ -31,7 +31,7 @@ extension MatrixIntegrationTests {
 
     @Test func inAGroupANameInPassingIsNotAnAddressThePrefixAloneGetsTheHelpAndThreadFollowUpsAreAnswered() async throws {
         let fixture = try await Fixture(name: "group-address")
-        try fixture.server.register("carol", password: "carol-pw")
+        try await fixture.server.register("carol", password: "carol-pw")
         let carol = try await MatrixTestClient.login(fixture.server, name: "carol", password: "carol-pw")
         let room = try await fixture.alice.createRoom(invite: [fixture.botID, carol.userID], direct: false)
         try await carol.join(room)
@@ -129,8 +129,8 @@ extension MatrixIntegrationTests {
     }
 
     @Test func aWrongPasswordOrABaseURLWithAPathIsOneLineThatNamesTheRealProblem() async throws {
-        let server = try SynapseServer()
-        let bot = try server.register("ringbot", password: "right-password")
+        let server = try await SynapseServer.make()
+        let bot = try await server.register("ringbot", password: "right-password")
         let state = try Paths.temporaryDirectory("misleading")
         defer { try? FileManager.default.removeItem(atPath: state) }
         let wrong = try await runToEnd([
@@ -180,7 +180,7 @@ extension MatrixIntegrationTests {
         let first = try await fixture.alice.send("why do my calls say calling", to: room)
         _ = try await fixture.alice.awaitReply(from: fixture.botID, to: first, in: room)
         #expect(try await fixture.bot.terminate() == 0)
-        try fixture.server.stop()
+        try await fixture.server.stop()
 
         // A restart while the homeserver is down: the bot has state, so it keeps retrying its login check.
         let log = fixture.directory + "/restart-while-down.log"
@@ -204,8 +204,8 @@ extension MatrixIntegrationTests {
     }
 
     @Test func theStateFileIsPrivateEvenInAFolderTheOperatorMadeReadable() async throws {
-        let server = try SynapseServer()
-        let bot = try server.register("ringbot", password: "pw-123")
+        let server = try await SynapseServer.make()
+        let bot = try await server.register("ringbot", password: "pw-123")
         let directory = try Paths.temporaryDirectory("state-mode")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let state = directory + "/state"

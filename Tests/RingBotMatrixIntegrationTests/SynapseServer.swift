@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A throw-away Synapse for one test, driven through Tests/Support/synapse/synapse-harness.py.
 /// Listens on 127.0.0.1 on a free port; stopped by ``stop()`` or, at the latest, by `deinit`
@@ -6,11 +7,11 @@ import Foundation
 ///
 /// If the Synapse virtualenv is missing or Synapse does not start, the initialiser throws
 /// an error explaining how to fix it: the tests fail, they never skip.
-final class SynapseServer {
+final class SynapseServer: Sendable {
     let dataDirectory: String
     let port: Int
     var baseURL: String { "http://127.0.0.1:\(port)" }
-    private var running = false
+    private let running = Mutex(false)
 
     /// - Parameter lowRateLimit: a low `rc_message` (0.5/s, burst 2) for every non-exempt user.
     init(lowRateLimit: Bool = false) throws {
@@ -23,7 +24,7 @@ final class SynapseServer {
             try Self.harness(["start", directory, "--timeout", "60"])
             dataDirectory = directory
             self.port = port
-            running = true
+            running.withLock { $0 = true }
         } catch {
             _ = try? Self.harness(["stop", directory])
             try? FileManager.default.removeItem(atPath: directory)
@@ -39,14 +40,14 @@ final class SynapseServer {
     /// Starts Synapse and waits until `/_matrix/client/versions` answers.
     func start() throws {
         try Self.harness(["start", dataDirectory, "--timeout", "60"])
-        running = true
+        running.withLock { $0 = true }
     }
 
     /// Stops Synapse (SIGTERM, then waits).
     func stop() throws {
-        guard running else { return }
+        guard running.withLock({ $0 }) else { return }
         try Self.harness(["stop", dataDirectory])
-        running = false
+        running.withLock { $0 = false }
     }
 
     func restart() throws {
@@ -85,5 +86,29 @@ final class SynapseServer {
             throw IntegrationError("Synapse harness `\(arguments.first ?? "")` failed: \(message.isEmpty ? "exit \(process.terminationStatus)" : message)\(advice)")
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The same, off the test process's cooperative threads: a Synapse start or stop blocks for
+/// seconds, and the tests running meanwhile (other suites, other targets) must not starve.
+extension SynapseServer {
+    static func make(lowRateLimit: Bool = false) async throws -> SynapseServer {
+        try await offThePool { try SynapseServer(lowRateLimit: lowRateLimit) }
+    }
+
+    func start() async throws { try await offThePool { try self.start() } }
+
+    func stop() async throws { try await offThePool { try self.stop() } }
+
+    @discardableResult
+    func register(_ name: String, password: String, admin: Bool = false) async throws -> String {
+        try await offThePool { try self.register(name, password: password, admin: admin) }
+    }
+}
+
+/// Runs blocking work (a child process) on a thread of its own and awaits its result.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
