@@ -38,8 +38,8 @@ public struct HybridAssistantLoader: Sendable {
         }
     }
 
-    /// Loads or compiles, on the calling thread (a long computation on a miss: call it from
-    /// ``loadOffPool(knowledge:directory:tuning:embedder:force:progress:)`` in async code).
+    /// Loads or compiles, on the calling thread (a long computation on a miss: async callers
+    /// run it on a thread of its own, never on the cooperative pool).
     /// - Parameters:
     ///   - directory: the knowledge folder `knowledge` was loaded from (its files are hashed).
     ///   - force: compile even when the cache is fresh (`kb compile --force`).
@@ -74,16 +74,5 @@ public struct HybridAssistantLoader: Sendable {
         }
         return Result(assistant: Assistant(knowledge: knowledge, tuning: tuning, embedder: embedder, compiled: compiled),
                       compiled: compiled, rebuilt: true, encoded: encoded, warnings: warnings)
-    }
-
-    /// ``load(knowledge:directory:tuning:embedder:force:progress:)`` on a thread of its own, so
-    /// a compile never blocks Swift's cooperative thread pool.
-    public func loadOffPool(knowledge: KnowledgeBase, directory: String, tuning: MatcherTuning,
-                            embedder: any SentenceEmbedder, force: Bool = false,
-                            progress: Progress = Progress()) async -> Result {
-        await onDedicatedThread {
-            load(knowledge: knowledge, directory: directory, tuning: tuning, embedder: embedder, force: force,
-                 progress: progress)
-        }
     }
 }

@@ -17,8 +17,13 @@ extension ChatRuntime {
         var text = Self.joined(messages)
         if text.isEmpty && last.addressing != .direct { text = "help" }
         let assistant = assistants.current
-        var state = try store.conversationState(for: key) ?? ConversationState()
-        let reply = assistant.respond(to: text, state: &state, now: last.sentAt)
+        let before = try store.conversationState(for: key) ?? ConversationState()
+        // Reading the message runs the sentence encoder (milliseconds): off the cooperative pool.
+        let (reply, state) = await onDedicatedThread { [text] in
+            var state = before
+            let reply = assistant.respond(to: text, state: &state, now: last.sentAt)
+            return (reply, state)
+        }
         var unanswered: [UnansweredQuestion] = []
         if !reply.answered {
             unanswered.append(UnansweredQuestion(

@@ -193,17 +193,18 @@ public actor ChatRuntime<Platform: ChatPlatform> {
                 try await flush(key)   // an old fragment and a new message: not one question
             } else if let group = pending.append(message, flood: decision, to: key, now: ContinuousClock.now) {
                 let state = try store.conversationState(for: key)
-                if group.messages.count >= settings.maxFragments
-                    || MessageCompleteness.isComplete(Self.joined(group.messages), assistant: assistant, state: state,
-                                                  now: message.sentAt) {
-                    try await flush(key)
+                var complete = group.messages.count >= settings.maxFragments
+                if !complete {
+                    complete = await Self.isComplete(Self.joined(group.messages), assistant: assistant, state: state,
+                                                     now: message.sentAt)
                 }
+                if complete { try await flush(key) }
                 return
             }
         }
         if waits {
             let state = try store.conversationState(for: key)
-            if !MessageCompleteness.isComplete(message.text, assistant: assistant, state: state, now: message.sentAt) {
+            if !(await Self.isComplete(message.text, assistant: assistant, state: state, now: message.sentAt)) {
                 pending.start(key, with: message, flood: decision, now: ContinuousClock.now)
                 showTyping(for: message)
                 return
@@ -252,5 +253,13 @@ public actor ChatRuntime<Platform: ChatPlatform> {
     static func joined(_ messages: [Message]) -> String {
         messages.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
             .joined(separator: " ")
+    }
+}
+
+extension ChatRuntime {
+    /// ``MessageCompleteness/isComplete(_:assistant:state:now:)`` off the cooperative pool: it reads
+    /// the message with the sentence encoder.
+    static func isComplete(_ text: String, assistant: Assistant, state: ConversationState?, now: Date) async -> Bool {
+        await onDedicatedThread { MessageCompleteness.isComplete(text, assistant: assistant, state: state, now: now) }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import RingBotCore
 import RingBotKnowledge
 import RingBotMatcherCache
+import RingBotRuntime
 
 /// `ringbot kb`: knowledge tools.
 struct KBCommand: AsyncParsableCommand {

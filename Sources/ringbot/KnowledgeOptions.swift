@@ -4,6 +4,7 @@ import RingBotCore
 import RingBotEncoder
 import RingBotKnowledge
 import RingBotMatcherCache
+import RingBotRuntime
 import RingBotTerminal
 
 extension MatcherKind: ExpressibleByArgument {}
@@ -102,8 +103,11 @@ struct KnowledgeOptions: ParsableArguments {
             // A chat message is read more than once (is it complete? then the answer): encode it once.
             let encoder = RecentEmbeddings(try loadEncoder())
             let loader = HybridAssistantLoader(cache: CompiledMatcherCache(directory: CompiledMatcherCache.defaultDirectory()))
-            let result = await loader.loadOffPool(knowledge: knowledge, directory: try directory(), tuning: tuning,
-                                                  embedder: encoder, force: force, progress: Self.compileProgress())
+            let folder = try directory()
+            let result = await onDedicatedThread {
+                loader.load(knowledge: knowledge, directory: folder, tuning: tuning, embedder: encoder, force: force,
+                            progress: Self.compileProgress())
+            }
             for warning in result.warnings { Stderr.write("warning: \(warning)") }
             return (result.assistant, result)
         }
