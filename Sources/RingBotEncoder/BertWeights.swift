@@ -163,7 +163,7 @@ final class BertWeights: @unchecked Sendable {
                 do {
                     try cache.store(key: key, words: packed.words)
                 } catch {
-                    warning = "cannot write the packed encoder weights in \(cache.directory.path) (\(error.localizedDescription)); "
+                    warning = "cannot write the packed encoder weights in \(cache.directory.path) (\((error as? PackedWeightsCache.WriteError)?.description ?? error.localizedDescription)); "
                         + "every start packs them again until it is writable, or set \(CacheRoot.environmentVariable)"
                 }
             }

@@ -77,23 +77,31 @@ public struct PackedWeightsCache: Sendable {
         return .hit(.mapped(base: base, length: length, offset: Self.headerSize, count: count))
     }
 
+    /// Why an entry could not be written: the system's reason.
+    struct WriteError: Error, CustomStringConvertible {
+        let description: String
+
+        init(_ url: URL, _ code: Int32) {
+            description = "\(url.path): \(String(cString: strerror(code)))"
+        }
+    }
+
     /// Stores `words` under `key` atomically (temporary file, then rename), then prunes old entries.
-    /// - Throws: a `CocoaError` or `POSIXError` when the folder cannot be made or written.
+    /// - Throws: a `CocoaError` when the folder cannot be made, a ``WriteError`` when the entry cannot be written.
     func store(key: String, words: UnsafeBufferPointer<UInt32>) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let target = file(for: key)
         let temporary = directory.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        var written = true
+        guard fd >= 0 else { throw WriteError(temporary, errno) }
         let header = Self.header(key: key, count: words.count)
-        written = header.withUnsafeBytes { Self.writeAll(fd, $0) } && Self.writeAll(fd, UnsafeRawBufferPointer(words))
+        let written = header.withUnsafeBytes { Self.writeAll(fd, $0) } && Self.writeAll(fd, UnsafeRawBufferPointer(words))
         let failure = errno
         close(fd)
         guard written, rename(temporary.path, target.path) == 0 else {
             let code = written ? errno : failure
             unlink(temporary.path)
-            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+            throw WriteError(written ? target : temporary, code)
         }
         prune(keeping: target)
     }

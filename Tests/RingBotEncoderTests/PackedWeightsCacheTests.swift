@@ -114,6 +114,24 @@ struct PackedWeightsCacheTests {
         }
     }
 
+    @Test("an entry that cannot be replaced (a folder in its place): the encoder still works, the warning says why")
+    func entryCannotBeWritten() throws {
+        try withTinyModel { model, cache in
+            _ = try SentenceEncoder(directory: model, packedCache: cache)
+            let entry = try #require(entries(cache).first)
+            try FileManager.default.removeItem(at: entry)
+            try FileManager.default.createDirectory(at: entry.appendingPathComponent("inside"), withIntermediateDirectories: true)
+            let reference = embeddings(try SentenceEncoder(directory: model, packedCache: nil))
+            let encoder = try SentenceEncoder(directory: model, packedCache: cache)
+            #expect(!encoder.packedFromCache)
+            #expect(embeddings(encoder) == reference)
+            let warning = try #require(encoder.warnings.first)
+            #expect(warning.contains(entry.path) && warning.contains("directory"), "\(warning)")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache.directory.path).filter { $0.hasSuffix(".tmp") }
+            #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+        }
+    }
+
     @Test("the cache lives under $RINGBOT_CACHE_DIR/encoder, else the XDG or home cache")
     func defaultDirectory() {
         #expect(PackedWeightsCache.defaultDirectory(environment: ["RINGBOT_CACHE_DIR": "/c", "HOME": "/h"]).path == "/c/encoder")
