@@ -83,14 +83,16 @@ let package = Package(
         ]),
         // The sentence encoder (all-MiniLM-L6-v2): safetensors weights, WordPiece tokenizer and the
         // BERT forward pass in Swift. An adapter: it reads the model's files; the core sees `SentenceEmbedder`.
-        .target(name: "RingBotEncoder", dependencies: ["RingBotCore", "CEncoderKernels"]),
+        .target(name: "RingBotEncoder", dependencies: ["RingBotCore", "CEncoderKernels", "RingBotCachePaths"]),
+        // Where the rebuildable caches live ($RINGBOT_CACHE_DIR, else ~/.cache/ringbot): shared by the encoder and the matcher cache.
+        .target(name: "RingBotCachePaths"),
         // The encoder's hot loops in C (AVX-512 BF16 when the CPU has it, else portable):
         // Swift cannot emit those instructions. Optimised in debug builds too, so that tests and
         // `swift run` compile the knowledge in seconds rather than minutes.
         .target(name: "CEncoderKernels", cSettings: [.unsafeFlags(["-O2"])]),
         // The compiled-knowledge cache: the hybrid matcher's trained weights and example embeddings,
         // keyed by a hash of the knowledge files, the model and the matcher version; written atomically.
-        .target(name: "RingBotMatcherCache", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotDigest"]),
+        .target(name: "RingBotMatcherCache", dependencies: ["RingBotCore", "RingBotKnowledge", "RingBotDigest", "RingBotCachePaths"]),
         // libedit (BSD licence) for line editing and history in the chat.
         .systemLibrary(
             name: "CEditline",

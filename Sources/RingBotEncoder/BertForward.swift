@@ -58,11 +58,9 @@ extension BertWeights {
 
     private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: PackedLinear, gelu: Bool,
                         into output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<UInt32>) {
-        layer.words.withUnsafeBufferPointer { words in
-            layer.bias.withUnsafeBufferPointer { bias in
-                ek_linear(input, Int32(rows), Int32(layer.inputs), words.baseAddress, bias.baseAddress,
-                          Int32(layer.outputs), gelu ? 1 : 0, output, scratch, usesAVX512 ? 1 : 0)
-            }
+        layer.bias.withUnsafeBufferPointer { bias in
+            ek_linear(input, Int32(rows), Int32(layer.inputs), layer.words, bias.baseAddress,
+                      Int32(layer.outputs), gelu ? 1 : 0, output, scratch, usesAVX512 ? 1 : 0)
         }
     }
 

@@ -27,6 +27,9 @@ final class SafeTensorsFile: @unchecked Sendable {
     /// The file's size and a hash of its header (names, shapes and byte ranges of every tensor)
     /// with its first data bytes, as 16 hex digits: a cheap name for this exact file.
     let identity: String
+    /// The file's device, inode and modification time: changes whenever the file is rewritten,
+    /// even with the same size and header (for caches of what is derived from its bytes).
+    let changeStamp: String
     /// The mapped file; read-only for the object's whole life.
     private let base: UnsafeRawPointer
     private let size: Int
@@ -46,6 +49,11 @@ final class SafeTensorsFile: @unchecked Sendable {
             throw Self.error(url, "cannot be read (\(String(cString: strerror(errno))))")
         }
         let size = Int(info.st_size)
+        #if os(Linux)
+        changeStamp = "\(info.st_dev)-\(info.st_ino)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        #else
+        changeStamp = "\(info.st_dev)-\(info.st_ino)-\(info.st_mtimespec.tv_sec).\(info.st_mtimespec.tv_nsec)"
+        #endif
         guard size >= 8 else { throw Self.error(url, "is \(size) bytes long, too short for a safetensors header") }
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             throw Self.error(url, "cannot be mapped into memory (\(String(cString: strerror(errno))))")

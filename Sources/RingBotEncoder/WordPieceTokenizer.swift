@@ -29,9 +29,9 @@ public struct WordPieceTokenizer: Sendable {
     ///
     /// - Precondition: the vocabulary holds `[UNK]`, `[CLS]` and `[SEP]`.
     public init(vocabulary: [String]) {
-        let missing = Vocabulary.missingSpecialTokens(in: vocabulary)
-        precondition(missing.isEmpty, "the vocabulary lacks \(missing.joined(separator: ", "))")
-        self.vocabulary = Vocabulary(tokens: vocabulary)
+        let built = Vocabulary(tokens: vocabulary)
+        precondition(built.missingSpecialTokens.isEmpty, "the vocabulary lacks \(built.missingSpecialTokens.joined(separator: ", "))")
+        self.vocabulary = built
     }
 
     /// The ids of `text`: `[CLS]`, the word pieces, `[SEP]`, at most `maxTokens` in all
@@ -51,7 +51,7 @@ public struct WordPieceTokenizer: Sendable {
     /// The word pieces of `text` as strings, without `[CLS]`, `[SEP]` or any length limit
     /// (continuations keep their `##`), for explaining what the encoder saw.
     public func pieces(_ text: String) -> [String] {
-        pieceIDs(text, limit: .max).map { vocabulary.tokens[Int($0)] }
+        pieceIDs(text, limit: .max).map(vocabulary.token)
     }
 
     private func pieceIDs(_ text: String, limit: Int) -> [Int32] {

@@ -52,7 +52,7 @@ enum KnowledgeFiles {
                     "file is not valid UTF-8 text; save it as UTF-8"))
                 continue
             }
-            if text.contains("\u{0}") {
+            if text.utf8.contains(0) {  // bytes: Foundation's substring search is far slower
                 problems.append(KnowledgeProblem(location, "file contains NUL bytes; is it really a YAML file?"))
                 continue
             }

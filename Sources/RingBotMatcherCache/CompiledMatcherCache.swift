@@ -1,12 +1,13 @@
 import Foundation
+import RingBotCachePaths
 import RingBotCore
 
 /// A folder of compiled matchers, one file per cache key (`<key>.matcher`), written
 /// atomically (a temporary file in the same folder, then a rename), so a crash or a
 /// second process never leaves a half-written entry. Old entries are pruned.
 public struct CompiledMatcherCache: Sendable {
-    /// The environment variable that moves the whole cache (models and compiled matchers).
-    public static let environmentVariable = "RINGBOT_CACHE_DIR"
+    /// The environment variable that moves the whole cache (compiled matchers and packed encoder weights).
+    public static let environmentVariable = CacheRoot.environmentVariable
     /// Entries kept; older ones are removed after each store.
     public static let keep = 4
 
@@ -19,17 +20,7 @@ public struct CompiledMatcherCache: Sendable {
 
     /// `$RINGBOT_CACHE_DIR/compiled`, else `$XDG_CACHE_HOME/ringbot/compiled` (`~/.cache/...` by default).
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let explicit = environment[environmentVariable], !explicit.isEmpty {
-            return URL(fileURLWithPath: explicit, isDirectory: true).appendingPathComponent("compiled", isDirectory: true)
-        }
-        let cache: URL
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
-            cache = URL(fileURLWithPath: xdg, isDirectory: true)
-        } else {
-            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-            cache = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache", isDirectory: true)
-        }
-        return cache.appendingPathComponent("ringbot/compiled", isDirectory: true)
+        CacheRoot.directory("compiled", environment: environment)
     }
 
     /// The file of `key`.

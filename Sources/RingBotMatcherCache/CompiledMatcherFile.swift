@@ -83,11 +83,12 @@ enum CompiledMatcherFile {
 
     private static func read<T: BinaryFloatingPoint>(_ data: Data, _ cursor: inout Int, _ count: Int) -> [T] {
         let size = MemoryLayout<T>.size * count
-        var values = [T](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { target in
+        // Every value is copied in: no zero fill first.
+        let values = [T](unsafeUninitializedCapacity: count) { target, initialized in
             data.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[cursor..<(cursor + size)]))
+                UnsafeMutableRawBufferPointer(target).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[cursor..<(cursor + size)]))
             }
+            initialized = count
         }
         cursor += size
         return values

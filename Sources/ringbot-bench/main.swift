@@ -88,7 +88,11 @@ let latencies = classifyLatencies(assistant, repeats: options.repeats)
 let benchCache = FileManager.default.temporaryDirectory.appendingPathComponent("ringbot-bench-cache-\(getpid())")
 defer { try? FileManager.default.removeItem(at: benchCache) }
 let encoder: SentenceEncoder
-do { encoder = try SentenceEncoder() } catch { fail("\(error); run `make model`") }
+// Its packed weights go to the throw-away cache too, so that the started binaries below map them (a warm start).
+do {
+    encoder = try SentenceEncoder(directory: ModelFiles.defaultDirectory(),
+                                  packedCache: PackedWeightsCache(directory: benchCache.appendingPathComponent("encoder")))
+} catch { fail("\(error); run `make model`") }
 let loader = HybridAssistantLoader(cache: CompiledMatcherCache(directory: benchCache.appendingPathComponent("compiled")))
 let compileStart = clock.now
 let compiled = loader.load(knowledge: knowledge, directory: knowledgeDirectory, tuning: MatcherTuning(), embedder: encoder)

@@ -74,7 +74,9 @@ struct KnowledgeOptions: ParsableArguments {
             throw ExitCode(1)
         }
         do {
-            return try SentenceEncoder(directory: folder)
+            let encoder = try SentenceEncoder(directory: folder)
+            for warning in encoder.warnings { Stderr.write("warning: \(warning)") }
+            return encoder
         } catch {
             Stderr.write("error: \(error); or pass --matcher lexical")
             throw ExitCode(1)
