@@ -28,6 +28,10 @@ struct HeldOutAccuracyTests {
         ("dev.tsv", 0.97, 0.95),
         ("heldout.tsv", 0.97, 0.95),
         ("heldout2.tsv", 0.97, 0.95),
+        // Other voices (speech-to-text, code-switching, non-native English...), written by someone
+        // who never saw the knowledge, never tuned on: first score 0.877, out-of-scope 0.94. The
+        // gate catches a regression only.
+        ("blind/blind3.tsv", 0.85, 0.90),
     ]
 
     @Test("accuracy and out-of-scope recall stay above their gates", arguments: gates)
