@@ -9,16 +9,19 @@ import Testing
     @Test func cancellingAnInFlightRequestThrowsCancellationPromptly() async throws {
         let server = try TestServer.get()
         let id = UUID().uuidString
+        // Generous bounds, none of them asserted: with the whole suite running on 2 cores, blocking
+        // tests can hold the cooperative pool for tens of seconds before the task below starts.
         let task = Task {
-            try await client.send(HTTPRequest(url: server.url("/slow?ms=60000&arrived=\(id)"), timeout: .seconds(90)))
+            try await client.send(HTTPRequest(url: server.url("/slow?ms=600000&arrived=\(id)"), timeout: .seconds(900)))
         }
         // Wait until the server has the request, so the transfer is really in flight.
-        let arrived = try await client.send(HTTPRequest(url: server.url("/wait-arrived?id=\(id)")))
+        let arrived = try await client.send(HTTPRequest(url: server.url("/wait-arrived?id=\(id)&s=600"),
+                                                        timeout: .seconds(660)))
         #expect(arrived.status == 200)
 
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        // The server answers after 60 s: if the client had waited for that answer, the
+        // The server answers after 600 s: if the client had waited for that answer, the
         // request would be done by now. It must still be running: the transfer was aborted.
         let state = try await client.send(HTTPRequest(url: server.url("/slow-state?id=\(id)")))
         #expect(String(decoding: state.body, as: UTF8.self) == "running")

@@ -9,7 +9,7 @@ Routes (all GET unless noted):
   /status/<code>          that status, body "status <code>"
   /retry                  429 with Retry-After: 3
   /slow?ms=N&arrived=ID   waits N ms, then 200 "slow"; marks ID as arrived first
-  /wait-arrived?id=ID     blocks until a request with arrived=ID has arrived, then 200
+  /wait-arrived?id=ID&s=S blocks until a request with arrived=ID has arrived (at most S s, default 30), then 200
   /slow-state?id=ID       200 "running" while the /slow request with arrived=ID is still
                           waiting, "done" once it has answered
   /large?bytes=N          200 with N bytes and a Content-Length
@@ -99,7 +99,7 @@ class Handler(BaseHTTPRequestHandler):
             except threading.BrokenBarrierError:
                 self.send(504, b"alone")
         elif path == "/wait-arrived":
-            arrival(query["id"]).wait(30)
+            arrival(query["id"]).wait(float(query.get("s", "30")))
             self.send(200, b"arrived")
         elif path == "/large":
             self.send(200, b"x" * int(query["bytes"]))
