@@ -147,16 +147,16 @@ let package = Package(
         ]),
         .testTarget(name: "RingBotZulipTests", dependencies: ["RingBotZulip", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         // Runs the built `ringbot zulip` against the fake Zulip server (Tests/Support/zulip).
-        .testTarget(name: "RingBotZulipIntegrationTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotZulipIntegrationTests", dependencies: ["RingBotHTTP", "RingBotTestSupport"]),
         .testTarget(name: "RingBotCLITests", dependencies: []),
         .testTarget(name: "RingBotEncoderTests", dependencies: ["RingBotEncoder", "RingBotCore", "CEncoderKernels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "RingBotMatcherCacheTests", dependencies: ["RingBotMatcherCache", "RingBotCore", "RingBotKnowledge"]),
         // Runs the built `ringbot` against a real Synapse (Tests/Support/synapse).
-        .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotMatrixIntegrationTests", dependencies: ["RingBotHTTP", "RingBotTestSupport"]),
         .testTarget(name: "RingBotTelegramTests", dependencies: ["RingBotTelegram", "RingBotRuntime", "RingBotCore", "RingBotHTTP"]),
         // Runs the built `ringbot telegram` against the fake Bot API (Tests/Support/telegram).
-        .testTarget(name: "RingBotTelegramIntegrationTests", dependencies: ["RingBotHTTP"]),
+        .testTarget(name: "RingBotTelegramIntegrationTests", dependencies: ["RingBotHTTP", "RingBotTestSupport"]),
         // Bad-input property tests and CLI robustness (`Tests/Fuzz` holds the libFuzzer harness).
         .testTarget(name: "RingBotRobustnessTests", dependencies: [
             "RingBotCore", "RingBotKnowledge", "RingBotTerminal", "RingBotEncoder", "RingBotMatcherCache",

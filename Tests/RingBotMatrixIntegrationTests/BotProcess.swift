@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The built `ringbot matrix`, run as a separate process against a test homeserver.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// Runs `ringbot` with `arguments` and `environment` (added to a clean one) and returns status and stderr.

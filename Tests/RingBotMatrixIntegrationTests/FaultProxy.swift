@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import RingBotHTTP
 
 /// Tests/Support/synapse/fault-proxy.py between the bot and Synapse, on the loopback:

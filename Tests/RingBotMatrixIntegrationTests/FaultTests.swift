@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The built `ringbot matrix` through a fault-injecting proxy (Tests/Support/synapse/fault-proxy.py),

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// One homeserver with a bot user and a human user, and a `ringbot matrix` process for the bot.

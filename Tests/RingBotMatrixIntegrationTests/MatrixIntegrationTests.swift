@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The built `ringbot matrix` against a real Synapse. Each test has its own homeserver.

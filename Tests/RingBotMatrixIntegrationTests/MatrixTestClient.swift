@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import RingBotHTTP
 
 /// A minimal Matrix client for the human side of the tests, over the project's HTTP client.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// What an operator meets on a real Synapse: people typing in fragments, a burst with the

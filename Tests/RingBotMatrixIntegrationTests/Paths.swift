@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 
 /// Where the repository's pieces are, found from this file's path (not the working directory).
 enum Paths {
@@ -9,45 +10,9 @@ enum Paths {
     static let knowledge = repository.appendingPathComponent("Knowledge").path
     static let harness = repository.appendingPathComponent("Tests/Support/synapse/synapse-harness.py").path
 
-    /// The built `ringbot`, next to the test bundle (`swift test` builds it first).
-    static func ringbot() throws -> String {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent())
-            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent())
-        }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        candidates.append(repository.appendingPathComponent(".build/debug"))
-        for directory in candidates {
-            let path = directory.appendingPathComponent("ringbot").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw IntegrationError("cannot find the built ringbot next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
-    }
+    /// The built `ringbot`, next to the test bundle.
+    static func ringbot() throws -> String { try IntegrationSupport.ringbot() }
 
     /// A fresh temporary folder.
-    static func temporaryDirectory(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ringbot-it-\(name)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-}
-
-/// A failure of the test set-up, with a message saying what to fix.
-struct IntegrationError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it returns a value or the deadline passes (then throws `what`).
-@discardableResult
-func waitFor<T>(_ what: String, timeout: Duration = .seconds(30), interval: Duration = .milliseconds(100),
-                _ condition: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let value = try await condition() { return value }
-        if ContinuousClock.now >= deadline { throw IntegrationError("timed out after \(timeout) waiting for \(what)") }
-        try await Task.sleep(for: interval)
-    }
+    static func temporaryDirectory(_ name: String) throws -> String { try IntegrationSupport.temporaryDirectory("it", name) }
 }

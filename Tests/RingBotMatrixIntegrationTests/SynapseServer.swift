@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Synchronization
 
 /// A throw-away Synapse for one test, driven through Tests/Support/synapse/synapse-harness.py.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The fake Bot API itself, driven by python-telegram-bot (Telegram's own Python client), so the fake

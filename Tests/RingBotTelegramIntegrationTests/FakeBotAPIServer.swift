@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import RingBotHTTP
 
 /// A throw-away fake Bot API (Tests/Support/telegram/fake_bot_api.py) for one test: HTTPS with its own CA on

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 
 /// Where the repository's pieces are, found from this file's path (not the working directory).
 enum Paths {
@@ -10,35 +11,11 @@ enum Paths {
     static let telegramSupport = repository.appendingPathComponent("Tests/Support/telegram").path
     static let fakeBotAPI = telegramSupport + "/fake_bot_api.py"
 
-    /// The built `ringbot`, next to the test bundle (`swift build` builds it first).
-    static func ringbot() throws -> String {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent())
-            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent())
-        }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        candidates.append(repository.appendingPathComponent(".build/debug"))
-        for directory in candidates {
-            let path = directory.appendingPathComponent("ringbot").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw IntegrationError("cannot find the built ringbot next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
-    }
+    /// The built `ringbot`, next to the test bundle.
+    static func ringbot() throws -> String { try IntegrationSupport.ringbot() }
 
     /// A fresh temporary folder.
-    static func temporaryDirectory(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ringbot-tg-\(name)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-}
-
-/// A failure of the test set-up, with a message saying what to fix.
-struct IntegrationError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    static func temporaryDirectory(_ name: String) throws -> String { try IntegrationSupport.temporaryDirectory("tg", name) }
 }
 
 /// Runs a program to completion; stdout and stderr together.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The built `ringbot telegram`, run as a separate process against a ``FakeBotAPIServer``.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// One fake Bot API, one `ringbot telegram` process for it, and a folder for both.

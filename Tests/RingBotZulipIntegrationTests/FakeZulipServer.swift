@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import RingBotHTTP
 
 /// The fake Zulip server (Tests/Support/zulip/fake_zulip.py) for one test: HTTPS on a free
@@ -59,7 +60,7 @@ final class FakeZulipServer {
         }
         self.process = process
         let readyPath = directory + "/ready.json"
-        ready = try await eventually("the fake Zulip server to start (log: \(log))") { () -> Ready? in
+        ready = try await waitFor("the fake Zulip server to start (log: \(log))") { () -> Ready? in
             if !process.isRunning { throw ZulipTestError("the fake Zulip server exited: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
             guard let data = FileManager.default.contents(atPath: readyPath) else { return nil }
             return try? JSONDecoder().decode(Ready.self, from: data)
@@ -70,7 +71,7 @@ final class FakeZulipServer {
     func stop() async throws {
         guard let process, process.isRunning else { return }
         process.terminate()
-        try await eventually("the fake Zulip server to stop") { process.isRunning ? nil : true }
+        try await waitFor("the fake Zulip server to stop") { process.isRunning ? nil : true }
     }
 
     // MARK: Control API
@@ -116,7 +117,7 @@ final class FakeZulipServer {
 
     /// Waits for exactly one reply to `id` and returns it.
     func awaitReply(to id: Int, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
-        try await eventually("a reply to message \(id)", timeout: timeout) { try await replies(to: id).first }
+        try await waitFor("a reply to message \(id)", timeout: timeout) { try await replies(to: id).first }
     }
 
     /// Requests the published API does not describe.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The built `ringbot zulip`, run as a separate process against the fake server, trusting the
@@ -66,7 +67,7 @@ final class ZulipBotProcess {
         try process.run()
         self.process = process
         guard waitUntilListening else { return }
-        try await eventually("the bot to listen (log: \(logPath))", timeout: .seconds(60)) { () -> Bool? in
+        try await waitFor("the bot to listen (log: \(logPath))", timeout: .seconds(60)) { () -> Bool? in
             if !process.isRunning {
                 throw ZulipTestError("ringbot exited with status \(process.terminationStatus): \(log.suffix(2000))")
             }
@@ -89,7 +90,7 @@ final class ZulipBotProcess {
     func kill9() async throws {
         guard let process else { return }
         kill(process.processIdentifier, SIGKILL)
-        try await eventually("the bot to die") { process.isRunning ? nil : true }
+        try await waitFor("the bot to die") { process.isRunning ? nil : true }
         checkNoSecrets()
     }
 
@@ -97,7 +98,7 @@ final class ZulipBotProcess {
     func terminate() async throws -> Int32 {
         guard let process else { return -1 }
         process.terminate()
-        try await eventually("the bot to exit after SIGTERM", timeout: .seconds(20)) { process.isRunning ? nil : true }
+        try await waitFor("the bot to exit after SIGTERM", timeout: .seconds(20)) { process.isRunning ? nil : true }
         checkNoSecrets()
         return process.terminationStatus
     }
@@ -105,7 +106,7 @@ final class ZulipBotProcess {
     /// Waits for the bot to exit by itself; returns the status.
     func awaitExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         guard let process else { return -1 }
-        try await eventually("the bot to exit", timeout: timeout) { process.isRunning ? nil : true }
+        try await waitFor("the bot to exit", timeout: timeout) { process.isRunning ? nil : true }
         checkNoSecrets()
         return process.terminationStatus
     }

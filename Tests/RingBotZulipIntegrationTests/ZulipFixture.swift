@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// One fake Zulip server and a `ringbot zulip` process for its bot user.
@@ -30,7 +31,7 @@ final class ZulipFixture {
     /// Waits for a reply to `id`; fails at once, with the end of the bot's log, if the bot exits.
     @discardableResult
     func awaitReply(to id: Int, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
-        try await eventually("a reply to message \(id) (bot log: \(bot.logPath))", timeout: timeout) {
+        try await waitFor("a reply to message \(id) (bot log: \(bot.logPath))", timeout: timeout) {
             if let reply = try await server.replies(to: id).first { return reply }
             if !bot.isRunning {
                 throw ZulipTestError("the bot exited (status \(bot.exitStatus ?? -1)) before replying to \(id): \(bot.log.suffix(1500))")

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 import Testing
 
 /// The built `ringbot zulip` against the fake Zulip server. Each test has its own server.
@@ -84,12 +85,12 @@ import Testing
             let sender = index % 2 == 0 ? server.alice : server.bob
             questions.append(try await server.directMessage(from: sender, phrasings[index % phrasings.count] + " (\(index))"))
         }
-        try await eventually("a few replies before the kill") { try await server.botMessages().count >= 4 ? true : nil }
+        try await waitFor("a few replies before the kill") { try await server.botMessages().count >= 4 ? true : nil }
         try await fixture.bot.kill9()
         let beforeRestart = try await server.botMessages().count
         #expect(beforeRestart < 30, "the burst was answered before the kill; the test proves nothing")
         try await fixture.bot.start()
-        try await eventually("replies to all 30 questions", timeout: .seconds(90)) {
+        try await waitFor("replies to all 30 questions", timeout: .seconds(90)) {
             try await server.botMessages().count >= 30 ? true : nil
         }
         // A reply more (a duplicate) would come right after; give it the time of a few polls.

@@ -1,4 +1,5 @@
 import Foundation
+import RingBotTestSupport
 
 /// Where the repository's pieces are, found from this file's path (not the working directory).
 enum ZulipPaths {
@@ -17,45 +18,12 @@ enum ZulipPaths {
             ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/ringbot/zulip-venv")
     }
 
-    /// The built `ringbot`, next to the test bundle (`swift build --build-tests` builds it).
-    static func ringbot() throws -> String {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent())
-            candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent())
-        }
-        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        candidates.append(repository.appendingPathComponent(".build/debug"))
-        for directory in candidates {
-            let path = directory.appendingPathComponent("ringbot").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw ZulipTestError("cannot find the built ringbot next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
-    }
+    /// The built `ringbot`, next to the test bundle.
+    static func ringbot() throws -> String { try IntegrationSupport.ringbot() }
 
     /// A fresh temporary folder.
-    static func temporaryDirectory(_ name: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ringbot-zulip-\(name)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func temporaryDirectory(_ name: String) throws -> String { try IntegrationSupport.temporaryDirectory("zulip", name) }
 }
 
-/// A failure of the test set-up, with a message saying what to fix.
-struct ZulipTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it returns a value or the deadline passes (then throws `what`).
-@discardableResult
-func eventually<T>(_ what: String, timeout: Duration = .seconds(30), interval: Duration = .milliseconds(100),
-                   _ condition: () async throws -> T?) async throws -> T {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let value = try await condition() { return value }
-        if ContinuousClock.now >= deadline { throw ZulipTestError("timed out after \(timeout) waiting for \(what)") }
-        try await Task.sleep(for: interval)
-    }
-}
+/// The Zulip tests' name for the shared set-up error.
+typealias ZulipTestError = IntegrationError
