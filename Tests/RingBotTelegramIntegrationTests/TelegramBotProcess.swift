@@ -105,26 +105,3 @@ final class TelegramBotProcess {
         }
     }
 }
-
-/// What the local chat (`ringbot repl --json`) answers to the same turns: the oracle for the replies.
-struct ReplTurn: Decodable {
-    var intent: String
-    var platform: String?
-    var reply: String
-}
-
-func replTurns(_ lines: [String]) throws -> [ReplTurn] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try Paths.ringbot())
-    process.arguments = ["repl", "--json", "--knowledge", Paths.knowledge]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(ReplTurn.self, from: Data($0)) }
-}

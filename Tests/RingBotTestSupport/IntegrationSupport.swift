@@ -45,3 +45,28 @@ public func waitFor<T>(_ what: String, timeout: Duration = .seconds(30), interva
         try await Task.sleep(for: interval)
     }
 }
+
+/// What the local chat (`ringbot repl --json`) answers to a conversation: the oracle for a chat
+/// platform's replies (same knowledge, same dialogue).
+public struct ReplTurn: Decodable, Sendable {
+    public var intent: String
+    public var platform: String?
+    public var reply: String
+}
+
+/// Runs `lines` as one conversation through the built `ringbot repl --json` on the repository's knowledge.
+public func replTurns(_ lines: [String]) throws -> [ReplTurn] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try IntegrationSupport.ringbot())
+    process.arguments = ["repl", "--json", "--knowledge", TestKnowledge.directory]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(ReplTurn.self, from: Data($0)) }
+}

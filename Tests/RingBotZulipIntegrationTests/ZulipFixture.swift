@@ -47,30 +47,6 @@ final class ZulipFixture {
     }
 }
 
-/// What the local chat (`ringbot repl --json`) answers to the same turns: the oracle for the
-/// Zulip replies (same knowledge, same dialogue).
-struct ReplTurn: Decodable {
-    var intent: String
-    var platform: String?
-    var reply: String
-}
-
-func replTurns(_ lines: [String]) throws -> [ReplTurn] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try ZulipPaths.ringbot())
-    process.arguments = ["repl", "--json", "--knowledge", ZulipPaths.knowledge]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(lines.map { $0 + "\n" }.joined().utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return try data.split(separator: UInt8(ascii: "\n")).map { try JSONDecoder().decode(ReplTurn.self, from: Data($0)) }
-}
-
 /// A reply's Markdown as plain words: escapes, emphasis and list markers removed, whitespace collapsed.
 func plainWords(_ markdown: String) -> String {
     var text = markdown.replacingOccurrences(of: "**", with: "")
